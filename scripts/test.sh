@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds and runs every test project, then prints one line "N passed, N failed".
+# Models come from $PADKERNEL_MODELS (default: ../shared/models beside the repository).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+export PADKERNEL_MODELS="${PADKERNEL_MODELS:-$root/../shared/models}"
+export PADKERNEL_GOLDEN="${PADKERNEL_GOLDEN:-$root/../shared/golden}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Everything the tests need beyond NuGet (native ONNX Runtime, node test clients) is fetched by setup.sh.
+if [ -x "$root/scripts/setup.sh" ]; then
+  "$root/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+results="$root/.artifacts/test-results"
+rm -rf "$results"
+dotnet test "$root/PadKernel.sln" -c Release --logger "trx" --results-directory "$results" "$@"
+rc=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+# A build failure runs no test: count it as a failure so the line never reads green.
+if [ $rc -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ $rc -eq 0 ] && [ $failed -eq 0 ]

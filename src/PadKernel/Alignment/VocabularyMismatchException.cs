@@ -1,0 +1,12 @@
+namespace PadKernel.Alignment;
+
+/// <summary>Thrown when a reward model's vocabulary differs from the base model's, so token-level rewards cannot be compared.</summary>
+public sealed class VocabularyMismatchException : PadKernelException
+{
+    /// <summary>Initializes a new instance of the <see cref="VocabularyMismatchException"/> class.</summary>
+    public VocabularyMismatchException(string baseModel, int baseVocabulary, string rewardModel, int rewardVocabulary)
+        : base($"The reward model '{rewardModel}' has a vocabulary of {rewardVocabulary} tokens but the base model '{baseModel}' has {baseVocabulary}; " +
+               "PAD compares token-level probabilities, so both models must share one tokenizer.")
+    {
+    }
+}

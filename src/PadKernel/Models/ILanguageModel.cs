@@ -1,0 +1,31 @@
+using PadKernel.Text;
+
+namespace PadKernel.Models;
+
+/// <summary>
+/// A loaded causal language model: the seam every runtime implements.
+/// </summary>
+/// <remarks>
+/// One instance serves many concurrent callers: implementations keep all mutable state (KV cache, scratch buffers)
+/// in the <see cref="IModelSequence"/> objects they create, so distinct sequences can be advanced from different
+/// threads at the same time. A single sequence is not thread-safe.
+/// </remarks>
+public interface ILanguageModel : IDisposable
+{
+    /// <summary>Gets what the model is: vocabulary, context length, special ids.</summary>
+    ModelInfo Info { get; }
+
+    /// <summary>Gets the tokenizer that maps text to this model's token ids.</summary>
+    ITokenizer Tokenizer { get; }
+
+    /// <summary>Creates an empty sequence with its own KV cache.</summary>
+    IModelSequence CreateSequence();
+
+    /// <summary>
+    /// Advances several sequences of this model by one token each in one forward call.
+    /// After it returns, each sequence's <see cref="IModelSequence.Logits"/> holds the next-token logits.
+    /// </summary>
+    /// <param name="sequences">Sequences created by this model; each appears at most once.</param>
+    /// <param name="tokens">The token to append to each sequence, in the same order.</param>
+    void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens);
+}
