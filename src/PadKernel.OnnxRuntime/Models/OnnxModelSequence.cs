@@ -1,0 +1,175 @@
+using PadKernel.Models;
+
+namespace PadKernel.OnnxRuntime.Models;
+
+/// <summary>
+/// One sequence of an <see cref="OnnxModel"/>: its KV cache (one buffer per past input, laid out
+/// <c>[planes, heads, length, head_size]</c> in the model's own element type, so fp16 stays fp16) and its logits.
+/// </summary>
+public sealed class OnnxModelSequence : IModelSequence
+{
+    private readonly OnnxModel model;
+    private readonly float[] logits;
+    private byte[][] cache;
+    private int capacity;
+    private bool hasLogits;
+    private bool disposed;
+
+    internal OnnxModelSequence(OnnxModel model)
+    {
+        this.model = model;
+        logits = new float[model.Info.VocabularySize];
+        cache = new byte[model.Binding.Past.Length][];
+        capacity = 0;
+        EnsureCapacity(16);
+    }
+
+    /// <inheritdoc/>
+    public ILanguageModel Model => model;
+
+    /// <inheritdoc/>
+    public int Length { get; private set; }
+
+    /// <inheritdoc/>
+    public bool HasLogits => hasLogits;
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> Logits => hasLogits ? logits : throw new InvalidOperationException("The sequence has no logits: append a token first.");
+
+    /// <summary>Gets the bytes of one position of one cache tensor, for all planes and heads together.</summary>
+    internal int BytesPerPosition => model.Binding.Planes * model.Binding.Heads * model.Binding.HeadSize * model.Binding.CacheElementSize;
+
+    internal float[] LogitsBuffer => logits;
+
+    /// <inheritdoc/>
+    public void Append(ReadOnlySpan<int> tokens)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (tokens.IsEmpty)
+        {
+            throw new ArgumentException("At least one token is needed.", nameof(tokens));
+        }
+
+        model.Forward([this], tokens, tokens.Length);
+    }
+
+    /// <inheritdoc/>
+    public void Rewind(int length)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
+        if (length != Length)
+        {
+            Relayout(Length, length, 0);
+            Length = length;
+        }
+
+        hasLogits = false;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        disposed = true;
+        hasLogits = false;
+        cache = [];
+    }
+
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    /// <summary>Gets cache tensor <paramref name="index"/>: <c>[planes, heads, Length, head_size]</c>, contiguous, pinned.</summary>
+    internal byte[] CacheBuffer(int index) => cache[index];
+
+    /// <summary>Makes room for <paramref name="length"/> positions, keeping the current contents' layout.</summary>
+    internal void EnsureCapacity(int length)
+    {
+        if (length <= capacity)
+        {
+            return;
+        }
+
+        int newCapacity = Math.Max(length, Math.Max(16, capacity * 2));
+        newCapacity = Math.Min(Math.Max(newCapacity, length), Math.Max(length, model.Info.ContextLength));
+        int bytes = newCapacity * BytesPerPosition;
+        int used = Length * BytesPerPosition;
+        for (int i = 0; i < cache.Length; i++)
+        {
+            // Pinned so that tensors can point at the cache directly, with no copy and no per-call pinning.
+            byte[] grown = GC.AllocateUninitializedArray<byte>(Math.Max(bytes, 1), pinned: true);
+            if (cache[i] is { } old)
+            {
+                old.AsSpan(0, used).CopyTo(grown);
+            }
+
+            cache[i] = grown;
+        }
+
+        capacity = newCapacity;
+    }
+
+    /// <summary>
+    /// Stores the positions <c>[offset, offset + newLength)</c> of a present tensor <c>[planes, batch, heads, total, head_size]</c>
+    /// (batch row <paramref name="row"/>) as this sequence's cache, and records the logits.
+    /// </summary>
+    internal unsafe void StorePresent(int index, byte* present, int batch, int row, int total, int offset, int newLength)
+    {
+        DecoderBinding b = model.Binding;
+        int rowBytes = b.HeadSize * b.CacheElementSize;
+        byte[] destination = cache[index];
+        int heads = b.Heads;
+        for (int p = 0; p < b.Planes; p++)
+        {
+            for (int h = 0; h < heads; h++)
+            {
+                long source = ((((long)p * batch + row) * heads + h) * total + offset) * rowBytes;
+                long target = (((long)p * heads + h) * newLength) * rowBytes;
+                new ReadOnlySpan<byte>(present + source, newLength * rowBytes).CopyTo(destination.AsSpan((int)target, newLength * rowBytes));
+            }
+        }
+    }
+
+    /// <summary>Copies this sequence's cache into rows <c>[offset, offset + Length)</c> of a batched past tensor.</summary>
+    internal unsafe void LoadPast(int index, Span<byte> past, int batch, int row, int total, int offset)
+    {
+        DecoderBinding b = model.Binding;
+        int rowBytes = b.HeadSize * b.CacheElementSize;
+        byte[] source = cache[index];
+        int heads = b.Heads;
+        for (int p = 0; p < b.Planes; p++)
+        {
+            for (int h = 0; h < heads; h++)
+            {
+                long target = ((((long)p * batch + row) * heads + h) * total) * rowBytes;
+
+                // Left padding: the positions before the sequence's own are zero and masked out.
+                past.Slice((int)target, offset * rowBytes).Clear();
+                long from = (((long)p * heads + h) * Length) * rowBytes;
+                source.AsSpan((int)from, Length * rowBytes).CopyTo(past[((int)target + (offset * rowBytes))..]);
+            }
+        }
+    }
+
+    internal void Advance(int newLength)
+    {
+        Length = newLength;
+        hasLogits = true;
+    }
+
+    internal void InvalidateLogits() => hasLogits = false;
+
+    private void Relayout(int oldLength, int newLength, int start)
+    {
+        DecoderBinding b = model.Binding;
+        int rowBytes = b.HeadSize * b.CacheElementSize;
+        int blocks = b.Planes * b.Heads;
+        foreach (byte[] buffer in cache)
+        {
+            // Shrinking only: block k moves from k*oldLength to k*newLength, which never overtakes unread data.
+            for (int k = 0; k < blocks; k++)
+            {
+                buffer.AsSpan((k * oldLength + start) * rowBytes, newLength * rowBytes).CopyTo(buffer.AsSpan(k * newLength * rowBytes));
+            }
+        }
+    }
+}
