@@ -1,0 +1,89 @@
+using PadKernel.Text;
+using Xunit.Abstractions;
+
+namespace PadKernel.Tokenizers.Tests;
+
+/// <summary>
+/// Differential proof against npm's <c>@huggingface/tokenizers</c>: identical ids and identical decoded text for
+/// every corpus line and every fixture tokenizer.
+/// </summary>
+public sealed class ReferenceComparisonTests(ITestOutputHelper output)
+{
+    private static readonly Lazy<Dictionary<string, ReferenceResult>> Results = new(() =>
+        NodeReference.Encode(
+            TestPaths.FixtureNames.Select(TestPaths.Model).ToArray(),
+            [.. Corpus.Plain, .. Corpus.SpecialLooking]));
+
+    public static TheoryData<string> Fixtures => new(TestPaths.FixtureNames);
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void PlainText_SameIdsAndTextAsReference(string fixture)
+    {
+        string folder = TestPaths.Model(fixture);
+        var tokenizer = HuggingFaceTokenizer.Load(folder);
+        ReferenceResult reference = Results.Value[folder];
+        string[] texts = [.. Corpus.Plain, .. Corpus.SpecialLooking];
+        var failures = new List<string>();
+        for (int i = 0; i < texts.Length; i++)
+        {
+            // "plain" is the reference with control tokens not matched in text: exactly our contract.
+            ReferenceEncoding expected = reference.Plain[i];
+            List<int> ids = tokenizer.Encode(texts[i]);
+            string decoded = tokenizer.Decode(ids.ToArray());
+            if (!ids.SequenceEqual(expected.Ids))
+            {
+                failures.Add($"line {i} {Show(texts[i])}: ids\n  ours [{string.Join(",", ids)}]\n  ref  [{string.Join(",", expected.Ids)}]");
+            }
+            else if (decoded != expected.Decoded)
+            {
+                failures.Add($"line {i} {Show(texts[i])}: decoded {Show(decoded)} != reference {Show(expected.Decoded)}");
+            }
+            else if (decoded != texts[i])
+            {
+                failures.Add($"line {i} {Show(texts[i])}: round trip gave {Show(decoded)}");
+            }
+        }
+
+        output.WriteLine($"{fixture}: {texts.Length - failures.Count}/{texts.Length} lines identical to @huggingface/tokenizers");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void TokenizerAsShipped_AgreesOnPlainLines_AndDiffersOnlyWhereTextLooksLikeAControlToken(string fixture)
+    {
+        string folder = TestPaths.Model(fixture);
+        var tokenizer = HuggingFaceTokenizer.Load(folder);
+        ReferenceResult reference = Results.Value[folder];
+
+        for (int i = 0; i < Corpus.Plain.Length; i++)
+        {
+            Assert.Equal(reference.Reference[i].Ids, tokenizer.Encode(Corpus.Plain[i]));
+        }
+
+        // The shipped reference turns "</s>" / "<|endoftext|>" in text into the control id; we deliberately never do.
+        int differing = 0;
+        for (int j = 0; j < Corpus.SpecialLooking.Length; j++)
+        {
+            int[] shipped = reference.Reference[Corpus.Plain.Length + j].Ids;
+            List<int> ours = tokenizer.Encode(Corpus.SpecialLooking[j]);
+            Assert.DoesNotContain(ours, tokenizer.IsSpecialToken);
+            if (shipped.Any(tokenizer.IsSpecialToken))
+            {
+                differing++;
+                Assert.NotEqual(shipped, ours);
+            }
+            else
+            {
+                Assert.Equal(shipped, ours);
+            }
+        }
+
+        output.WriteLine($"{fixture}: {differing}/{Corpus.SpecialLooking.Length} special-looking lines become control ids in the shipped reference, none in ours");
+        Assert.True(differing > 0, "the special-looking corpus should exercise the difference");
+    }
+
+    private static string Show(string text) =>
+        System.Text.Json.JsonSerializer.Serialize(text.Length > 80 ? text[..80] + "…" : text);
+}
