@@ -5,6 +5,7 @@ using System.Numerics.Tensors;
 using PadKernel.Models;
 using PadKernel.OnnxRuntime.Native;
 using PadKernel.Text;
+using PadKernel.Tokenizers;
 
 namespace PadKernel.OnnxRuntime.Models;
 
@@ -400,8 +401,7 @@ public sealed class OnnxModel : ILanguageModel
         }
     }
 
-    private static ITokenizer DefaultTokenizer(string folder) =>
-        throw new ModelFormatException(Path.Combine(folder, "tokenizer.json"), "no tokenizer factory was configured (OnnxRuntimeOptions.TokenizerFactory).");
+    private static ITokenizer DefaultTokenizer(string folder) => HuggingFaceTokenizer.Load(folder);
 
     private static bool HasChatTemplate(string folder)
     {

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using PadKernel.OnnxRuntime.Models;
+
+namespace PadKernel.OnnxRuntime.Tests;
+
+/// <summary>Where the shared models and golden files live, and one loaded copy of each test model.</summary>
+internal static class TestModels
+{
+    public const string Stories = "stories260K-onnx";
+    public const string Gpt2 = "ort-tiny-random-gpt2";
+    public const string LlamaFp16 = "ort-tiny-random-llama-fp16";
+
+    private static readonly Lock Gate = new();
+    private static readonly Dictionary<string, OnnxModel> Loaded = [];
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string ModelsFolder => Folder("PADKERNEL_MODELS", System.IO.Path.Combine(RepositoryRoot, "..", "shared", "models"));
+
+    public static string GoldenFolder => Folder("PADKERNEL_GOLDEN", System.IO.Path.Combine(RepositoryRoot, "..", "shared", "golden"));
+
+    /// <summary>Gets a model folder, failing (never skipping) with a clear message when it is missing.</summary>
+    public static string Path(string name)
+    {
+        string folder = System.IO.Path.GetFullPath(System.IO.Path.Combine(ModelsFolder, name));
+        Assert.True(File.Exists(System.IO.Path.Combine(folder, GenAIConfig.FileName)), $"Test model missing: {folder}/{GenAIConfig.FileName} (set PADKERNEL_MODELS to the shared models folder).");
+        return folder;
+    }
+
+    /// <summary>Gets a shared loaded model (models are thread-safe; every test makes its own sequences).</summary>
+    public static OnnxModel Get(string name)
+    {
+        lock (Gate)
+        {
+            if (!Loaded.TryGetValue(name, out OnnxModel? model))
+            {
+                model = OnnxModel.Load(Path(name));
+                Loaded[name] = model;
+            }
+
+            return model;
+        }
+    }
+
+    public static JsonElement[] GoldenCases()
+    {
+        string file = System.IO.Path.Combine(GoldenFolder, "pad-stories260K.json");
+        Assert.True(File.Exists(file), $"Golden file missing: {file} (set PADKERNEL_GOLDEN to the shared golden folder).");
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(file));
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
+
+    private static string Folder(string variable, string fallback) =>
+        System.IO.Path.GetFullPath(Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : fallback);
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "PadKernel.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("PadKernel.sln not found above " + AppContext.BaseDirectory);
+    }
+}
