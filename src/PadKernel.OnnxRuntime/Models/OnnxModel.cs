@@ -21,6 +21,10 @@ public sealed class OnnxModel : ILanguageModel
     private readonly nint[] outputNames;
     private long runCount;
 
+    // Some GenAI exports (their attention-mask subgraph) accept several new tokens only when the past is empty;
+    // once such a model rejects a chunked append, later appends after a non-empty past go one token per run.
+    private volatile bool chunkedAppendRejected;
+
     private OnnxModel(string folder, GenAIConfig config, InferenceSession session, DecoderBinding binding, ITokenizer tokenizer, bool isChatModel)
     {
         Folder = folder;
@@ -178,6 +182,28 @@ public sealed class OnnxModel : ILanguageModel
 
     /// <inheritdoc/>
     public void Dispose() => session.Dispose();
+
+    /// <summary>Appends tokens to one sequence: one run, or one run per token where the model cannot extend a non-empty past by several tokens.</summary>
+    internal void Append(OnnxModelSequence sequence, ReadOnlySpan<int> tokens)
+    {
+        if (tokens.Length == 1 || sequence.Length == 0 || !chunkedAppendRejected)
+        {
+            try
+            {
+                Forward([sequence], tokens, tokens.Length);
+                return;
+            }
+            catch (OnnxRuntimeException) when (tokens.Length > 1 && sequence.Length > 0)
+            {
+                chunkedAppendRejected = true;
+            }
+        }
+
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            Forward([sequence], tokens.Slice(i, 1), 1);
+        }
+    }
 
     /// <summary>
     /// One session run: every sequence appends <paramref name="step"/> tokens (row-major in <paramref name="tokens"/>).

@@ -50,7 +50,7 @@ public sealed class OnnxModelSequence : IModelSequence
             throw new ArgumentException("At least one token is needed.", nameof(tokens));
         }
 
-        model.Forward([this], tokens, tokens.Length);
+        model.Append(this, tokens);
     }
 
     /// <inheritdoc/>
