@@ -23,6 +23,7 @@ public sealed class InferenceSession : IDisposable
     /// <param name="logId">The session's log id.</param>
     /// <exception cref="OnnxRuntimeNotFoundException">The native library is missing.</exception>
     /// <exception cref="OnnxRuntimeException">ONNX Runtime rejected the model or an option.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">The requested execution provider cannot be used.</exception>
     public InferenceSession(string modelPath, OnnxRuntimeOptions? options = null, IReadOnlyDictionary<string, string>? sessionConfigEntries = null, string? logId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
@@ -63,11 +64,12 @@ public sealed class InferenceSession : IDisposable
                 }
                 catch (OnnxRuntimeException ex)
                 {
-                    throw new OnnxRuntimeException(
-                        ex.ErrorCode,
-                        "the CUDA execution provider is not available. It needs ONNX Runtime's CUDA provider library " +
+                    throw new ExecutionProviderUnavailableException(
+                        "cuda",
+                        "The CUDA execution provider is not available: it needs ONNX Runtime's CUDA provider library " +
                         "(libonnxruntime_providers_cuda, shipped by the GPU build of ONNX Runtime next to the main library) and CUDA/cuDNN. " +
-                        $"Point {OnnxRuntimeOptions.LibraryPathEnvironmentVariable} at a GPU build, or use the cpu provider. Details: {ex.Message}");
+                        $"Point {OnnxRuntimeOptions.LibraryPathEnvironmentVariable} at a GPU build of ONNX Runtime, or use the cpu provider. ({ex.Message})",
+                        ex);
                 }
 
                 break;

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using PadKernel.Models;
+using PadKernel.OnnxRuntime.Models;
+
+namespace PadKernel.OnnxRuntime.Tests;
+
+/// <summary>Bad model folders and bad requests fail with messages that name the file and the key.</summary>
+public sealed class ErrorTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("padkernel-onnx-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void MissingGenAIConfigNamesTheFile()
+    {
+        var loader = new OnnxModelLoader();
+        Assert.False(loader.CanLoad(folder));
+        Assert.False(loader.CanLoad(Path.Combine(folder, "missing")));
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Equal(Path.Combine(folder, "genai_config.json"), error.FilePath);
+        Assert.Contains("genai_config.json not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("model.context_length")]
+    [InlineData("model.decoder.filename")]
+    [InlineData("model.decoder.num_hidden_layers")]
+    [InlineData("model.eos_token_id")]
+    public void MissingKeyNamesTheFileAndKey(string key)
+    {
+        CopyStories(config =>
+        {
+            string[] parts = key.Split('.');
+            JsonNode node = config;
+            foreach (string part in parts[..^1])
+            {
+                node = node[part]!;
+            }
+
+            node.AsObject().Remove(parts[^1]);
+        });
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Equal(Path.Combine(folder, "genai_config.json"), error.FilePath);
+        Assert.Contains($"missing key '{key}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WrongInputNameNamesTheKeyAndTheModelsInputs()
+    {
+        CopyStories(config => config["model"]!["decoder"]!["inputs"]!["input_ids"] = "ids");
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Contains("key 'model.decoder.inputs.input_ids' names input 'ids'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("model.onnx has no such input", error.Message, StringComparison.Ordinal);
+        Assert.Contains("input_ids", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InputTheConfigDoesNotExplainIsNamed()
+    {
+        // Four layers declared where the model has five: the fifth layer's past inputs are unexplained.
+        CopyStories(config => config["model"]!["decoder"]!["num_hidden_layers"] = 4);
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Equal(Path.Combine(folder, "model.onnx"), error.FilePath);
+        Assert.Contains("past_key_values.4.key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not explained by genai_config.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WrongHeadCountNamesTheKey()
+    {
+        CopyStories(config => config["model"]!["decoder"]!["num_key_value_heads"] = 8);
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Contains("key 'model.decoder.num_key_value_heads' is 8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CorruptOnnxFileNamesTheFile()
+    {
+        CopyStories(_ => { });
+        File.WriteAllBytes(Path.Combine(folder, "model.onnx"), [0x08, 0x07, 0xFF, 0xFF, 0x12, 0x34, 0x00, 0x01, 0x02]);
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Equal(Path.Combine(folder, "model.onnx"), error.FilePath);
+        Assert.Contains("ONNX Runtime cannot load this model", error.Message, StringComparison.Ordinal);
+        Assert.IsType<OnnxRuntimeException>(error.InnerException);
+    }
+
+    [Fact]
+    public void MissingDecoderFileNamesTheKey()
+    {
+        CopyStories(config => config["model"]!["decoder"]!["filename"] = "nope.onnx");
+
+        var error = Assert.Throws<ModelFormatException>(() => OnnxModel.Load(folder));
+        Assert.Equal(Path.Combine(folder, "nope.onnx"), error.FilePath);
+        Assert.Contains("model.decoder.filename", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IdsOutsideTheVocabularyAreRejected()
+    {
+        OnnxModel model = TestModels.Get(TestModels.Gpt2);
+        using IModelSequence sequence = model.CreateSequence();
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => sequence.Append([5, 1000]));
+        Assert.Contains("Token id 1000 is outside the vocabulary", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sequence.Append([-1]));
+        Assert.Equal(0, sequence.Length);
+
+        // The sequence is still usable after the rejected appends.
+        sequence.Append([5, 6]);
+        Assert.Equal(2, sequence.Length);
+    }
+
+    [Fact]
+    public void ContextLengthIsEnforced()
+    {
+        OnnxModel model = TestModels.Get(TestModels.Stories);
+        using IModelSequence sequence = model.CreateSequence();
+        Assert.Throws<ContextLengthExceededException>(() => sequence.Append(new int[model.Info.ContextLength + 1]));
+    }
+
+    [Fact]
+    public void MissingCudaProviderIsAClearError()
+    {
+        var error = Assert.Throws<ExecutionProviderUnavailableException>(() => OnnxModel.Load(TestModels.Path(TestModels.Stories), new OnnxRuntimeOptions { ExecutionProvider = "cuda" }));
+        Assert.Contains("CUDA execution provider is not available", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnknownProviderIsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => OnnxModel.Load(TestModels.Path(TestModels.Stories), new OnnxRuntimeOptions { ExecutionProvider = "tpu" }));
+    }
+
+    private void CopyStories(Action<JsonNode> edit)
+    {
+        string source = TestModels.Path(TestModels.Stories);
+        foreach (string file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
+        string configPath = Path.Combine(folder, "genai_config.json");
+        File.SetAttributes(configPath, FileAttributes.Normal);
+        JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
+        edit(config);
+        File.WriteAllText(configPath, config.ToJsonString());
+    }
+}
