@@ -322,7 +322,7 @@ public sealed class OnnxModel : ILanguageModel
                 }
                 else
                 {
-                    var past = new Span<byte>(pastBase + ((long)c * pastBytes), pastBytes);
+                    byte* past = pastBase + ((long)c * pastBytes);
                     for (int r = 0; r < batch; r++)
                     {
                         sequences[r].LoadPast(c, past, batch, r, maxPast, maxPast - sequences[r].Length);

@@ -109,43 +109,39 @@ public sealed class OnnxModelSequence : IModelSequence
     }
 
     /// <summary>
-    /// Stores the positions <c>[offset, offset + newLength)</c> of a present tensor <c>[planes, batch, heads, total, head_size]</c>
-    /// (batch row <paramref name="row"/>) as this sequence's cache, and records the logits.
+    /// Stores positions <c>[offset, offset + newLength)</c> of row <paramref name="row"/> of a present tensor
+    /// <c>[planes, batch, heads, total, head_size]</c> as this sequence's cache of <paramref name="newLength"/> positions.
     /// </summary>
-    internal unsafe void StorePresent(int index, byte* present, int batch, int row, int total, int offset, int newLength)
+    internal unsafe void StorePresent(int index, byte* present, int batch, int row, int total, int offset, int newLength) =>
+        CopyBlocks(index, present, batch, row, total, offset, newLength, toBatch: false);
+
+    /// <summary>Copies this sequence's cache into positions <c>[offset, total)</c> of row <paramref name="row"/> of a batched past tensor, zeroing the padding before it.</summary>
+    internal unsafe void LoadPast(int index, byte* past, int batch, int row, int total, int offset) =>
+        CopyBlocks(index, past, batch, row, total, offset, Length, toBatch: true);
+
+    private unsafe void CopyBlocks(int index, byte* tensor, int batch, int row, int total, int offset, int length, bool toBatch)
     {
         DecoderBinding b = model.Binding;
         int rowBytes = b.HeadSize * b.CacheElementSize;
-        byte[] destination = cache[index];
+        Span<byte> own = cache[index];
         int heads = b.Heads;
         for (int p = 0; p < b.Planes; p++)
         {
             for (int h = 0; h < heads; h++)
             {
-                long source = ((((long)p * batch + row) * heads + h) * total + offset) * rowBytes;
-                long target = (((long)p * heads + h) * newLength) * rowBytes;
-                new ReadOnlySpan<byte>(present + source, newLength * rowBytes).CopyTo(destination.AsSpan((int)target, newLength * rowBytes));
-            }
-        }
-    }
-
-    /// <summary>Copies this sequence's cache into rows <c>[offset, offset + Length)</c> of a batched past tensor.</summary>
-    internal unsafe void LoadPast(int index, Span<byte> past, int batch, int row, int total, int offset)
-    {
-        DecoderBinding b = model.Binding;
-        int rowBytes = b.HeadSize * b.CacheElementSize;
-        byte[] source = cache[index];
-        int heads = b.Heads;
-        for (int p = 0; p < b.Planes; p++)
-        {
-            for (int h = 0; h < heads; h++)
-            {
-                long target = ((((long)p * batch + row) * heads + h) * total) * rowBytes;
-
-                // Left padding: the positions before the sequence's own are zero and masked out.
-                past.Slice((int)target, offset * rowBytes).Clear();
-                long from = (((long)p * heads + h) * Length) * rowBytes;
-                source.AsSpan((int)from, Length * rowBytes).CopyTo(past[((int)target + (offset * rowBytes))..]);
+                byte* block = tensor + (((((long)p * batch + row) * heads + h) * total) * rowBytes);
+                Span<byte> mine = own.Slice(((p * heads) + h) * length * rowBytes, length * rowBytes);
+                var theirs = new Span<byte>(block + ((long)offset * rowBytes), length * rowBytes);
+                if (toBatch)
+                {
+                    // Left padding: the positions before the sequence's own are zero and masked out.
+                    new Span<byte>(block, offset * rowBytes).Clear();
+                    mine.CopyTo(theirs);
+                }
+                else
+                {
+                    theirs.CopyTo(mine);
+                }
             }
         }
     }
