@@ -28,38 +28,45 @@ internal static class OnnxRuntimeLibrary
                 return handle;
             }
 
-            var tried = new List<string>();
-            foreach (string candidate in Candidates(explicitPath, tried))
+            string path = Find(explicitPath, Environment.GetEnvironmentVariable(OnnxRuntimeOptions.LibraryPathEnvironmentVariable), AppContext.BaseDirectory);
+            try
             {
-                if (!File.Exists(candidate))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    handle = NativeLibrary.Load(candidate);
-                }
-                catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
-                {
-                    throw new OnnxRuntimeNotFoundException($"The ONNX Runtime library at {candidate} could not be loaded: {ex.Message}", ex);
-                }
-
-                loadedPath = candidate;
-                if (!resolverSet)
-                {
-                    NativeLibrary.SetDllImportResolver(typeof(OnnxRuntimeLibrary).Assembly, Resolve);
-                    resolverSet = true;
-                }
-
-                return handle;
+                handle = NativeLibrary.Load(path);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
+            {
+                throw new OnnxRuntimeNotFoundException($"The ONNX Runtime library at {path} could not be loaded: {ex.Message}", ex);
             }
 
-            throw new OnnxRuntimeNotFoundException(
-                "The native ONNX Runtime library was not found. Run scripts/setup-onnxruntime.sh (it fetches ONNX Runtime " +
-                $"into .cache/onnxruntime), or set {OnnxRuntimeOptions.LibraryPathEnvironmentVariable} (or OnnxRuntimeOptions.NativeLibraryPath) " +
-                $"to a {FileName} file or its folder. Looked in: {string.Join(", ", tried)}");
+            loadedPath = path;
+            if (!resolverSet)
+            {
+                NativeLibrary.SetDllImportResolver(typeof(OnnxRuntimeLibrary).Assembly, Resolve);
+                resolverSet = true;
+            }
+
+            return handle;
         }
+    }
+
+    /// <summary>Returns the first existing candidate: explicit option or environment variable, next to the app, the repository cache.</summary>
+    /// <exception cref="OnnxRuntimeNotFoundException">None exists; the message lists where it looked and how to provide one.</exception>
+    internal static string Find(string? explicitPath, string? environmentPath, string baseDirectory)
+    {
+        var tried = new List<string>();
+        foreach (string candidate in Candidates(explicitPath ?? environmentPath, baseDirectory))
+        {
+            tried.Add(candidate);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new OnnxRuntimeNotFoundException(
+            "The native ONNX Runtime library was not found. Run scripts/setup-onnxruntime.sh (it fetches ONNX Runtime " +
+            $"into .cache/onnxruntime), or set {OnnxRuntimeOptions.LibraryPathEnvironmentVariable} (or OnnxRuntimeOptions.NativeLibraryPath) " +
+            $"to a {FileName} file or its folder. Looked in: {string.Join(", ", tried)}");
     }
 
     /// <summary>Gets the library's file name on this OS.</summary>
@@ -69,24 +76,19 @@ internal static class OnnxRuntimeLibrary
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         libraryName == NativeMethods.LibraryName ? handle : 0;
 
-    private static IEnumerable<string> Candidates(string? explicitPath, List<string> tried)
+    private static IEnumerable<string> Candidates(string? configured, string baseDir)
     {
-        string? configured = explicitPath ?? Environment.GetEnvironmentVariable(OnnxRuntimeOptions.LibraryPathEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
             // An explicit choice is the only one tried: silently falling back to another copy would hide a typo.
             string file = Directory.Exists(configured) ? Path.Combine(configured, FileName) : configured;
-            tried.Add(file);
             yield return Path.GetFullPath(file);
             yield break;
         }
 
-        string baseDir = AppContext.BaseDirectory;
         foreach (string dir in new[] { Path.Combine(baseDir, "runtimes", RuntimeIdentifier, "native"), baseDir })
         {
-            string file = Path.Combine(dir, FileName);
-            tried.Add(file);
-            yield return file;
+            yield return Path.Combine(dir, FileName);
         }
 
         // A repository checkout: scripts/setup-onnxruntime.sh caches the library next to PadKernel.sln.
@@ -101,9 +103,7 @@ internal static class OnnxRuntimeLibrary
                     : [Path.Combine(cache, "<version>")];
                 foreach (string versionDir in versions)
                 {
-                    string file = Path.Combine(versionDir, platform, FileName);
-                    tried.Add(file);
-                    yield return file;
+                    yield return Path.Combine(versionDir, platform, FileName);
                 }
 
                 yield break;
