@@ -3,6 +3,7 @@ using PadKernel.Cli.Commands;
 using PadKernel.Cli.Models;
 using PadKernel.Llama2c;
 using PadKernel.Models;
+using PadKernel.OnnxRuntime.Models;
 using Spectre.Console;
 
 namespace PadKernel.Cli;
@@ -43,7 +44,7 @@ public static class PadCli
         }
     }
 
-    internal static IReadOnlyList<IModelLoader> CreateLoaders() => [new Llama2cModelLoader()];
+    internal static IReadOnlyList<IModelLoader> CreateLoaders() => [new Llama2cModelLoader(), new OnnxModelLoader()];
 
     private static IAnsiConsole CreateConsole(TextWriter output)
     {
