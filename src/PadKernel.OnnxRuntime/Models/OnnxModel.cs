@@ -241,9 +241,12 @@ public sealed class OnnxModel : ILanguageModel
 
         // Scratch: ids, mask, positions (8 bytes per element covers int64) and, for batches, the padded pasts.
         int idsBytes = batch * step * 8, maskBytes = batch * total * 8, posBytes = batch * step * 8;
-        int pastBytes = direct ? 0 : batch * maxPast * bytesPerPosition;
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(idsBytes + maskBytes + posBytes + (pastBytes * cacheCount) + 8);
+        long pastBytes = direct ? 0 : (long)batch * maxPast * bytesPerPosition;
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(idsBytes + maskBytes + posBytes + 8);
         GCHandle pin = GCHandle.Alloc(scratch, GCHandleType.Pinned);
+
+        // Padded batch pasts live in native memory: they can exceed an array's 2 GB on large models.
+        byte* pastBase = pastBytes == 0 ? null : (byte*)NativeMemory.Alloc((nuint)(pastBytes * cacheCount));
         Span<nint> inputs = inputNames.Length <= 128 ? stackalloc nint[inputNames.Length] : new nint[inputNames.Length];
         Span<nint> outputs = outputNames.Length <= 128 ? stackalloc nint[outputNames.Length] : new nint[outputNames.Length];
         inputs.Clear();
@@ -309,7 +312,6 @@ public sealed class OnnxModel : ILanguageModel
             shape[rank++] = b.Heads;
             shape[rank++] = maxPast;
             shape[rank++] = b.HeadSize;
-            byte* pastBase = basePtr + idsBytes + maskBytes + posBytes;
             for (int c = 0; c < cacheCount; c++)
             {
                 if (direct)
@@ -322,13 +324,13 @@ public sealed class OnnxModel : ILanguageModel
                 }
                 else
                 {
-                    byte* past = pastBase + ((long)c * pastBytes);
+                    byte* past = pastBase + (c * pastBytes);
                     for (int r = 0; r < batch; r++)
                     {
                         sequences[r].LoadPast(c, past, batch, r, maxPast, maxPast - sequences[r].Length);
                     }
 
-                    inputs[b.Past[c]] = NativeMethods.CreateTensor(memory, pastBase + ((long)c * pastBytes), (nuint)pastBytes, shape[..rank], b.CacheType);
+                    inputs[b.Past[c]] = NativeMethods.CreateTensor(memory, past, (nuint)pastBytes, shape[..rank], b.CacheType);
                 }
             }
 
@@ -410,6 +412,7 @@ public sealed class OnnxModel : ILanguageModel
 
             pin.Free();
             ArrayPool<byte>.Shared.Return(scratch);
+            NativeMemory.Free(pastBase);
         }
     }
 
