@@ -37,6 +37,7 @@ sha256_of() {
 mkdir -p "$cache"
 if [ ! -f "$tarball" ] || [ "$(sha256_of "$tarball")" != "$expected_sha256" ]; then
   rm -f "$tarball"
+  command -v npm >/dev/null || { echo "setup-onnxruntime: npm is required to fetch onnxruntime-node (install Node.js 20+), or set PADKERNEL_ONNXRUNTIME_PATH to an existing ONNX Runtime library" >&2; exit 1; }
   echo "setup-onnxruntime: downloading onnxruntime-node@$version from the npm registry"
   (cd "$cache" && npm pack "onnxruntime-node@$version" --silent >/dev/null)
 fi
