@@ -25,8 +25,9 @@ public sealed class OnnxModel : ILanguageModel
     // once such a model rejects a chunked append, later appends after a non-empty past go one token per run.
     private volatile bool chunkedAppendRejected;
 
-    private OnnxModel(string folder, GenAIConfig config, InferenceSession session, DecoderBinding binding, ITokenizer tokenizer, bool isChatModel)
+    private OnnxModel(string folder, GenAIConfig config, InferenceSession session, DecoderBinding binding, ITokenizer tokenizer, bool isChatModel, bool paddedBatches)
     {
+        PaddedBatches = paddedBatches;
         Folder = folder;
         Config = config;
         this.session = session;
@@ -81,6 +82,9 @@ public sealed class OnnxModel : ILanguageModel
 
     internal DecoderBinding Binding { get; }
 
+    /// <summary>Gets a value indicating whether sequences of different lengths can share a run (left-padded pasts).</summary>
+    internal bool PaddedBatches { get; }
+
     /// <summary>Loads a GenAI model folder.</summary>
     /// <param name="folder">The folder holding <c>genai_config.json</c>.</param>
     /// <param name="options">Library, provider, threading and tokenizer options.</param>
@@ -133,7 +137,10 @@ public sealed class OnnxModel : ILanguageModel
         try
         {
             DecoderBinding binding = DecoderBinding.Resolve(config, session, configPath);
-            return new OnnxModel(folder, config, session, binding, tokenizer, HasChatTemplate(folder));
+            // GroupQueryAttention reads each row's length from the mask and places new keys by it, which assumes a
+            // layout other than our left padding; such models batch only sequences of equal length.
+            bool paddedBatches = !OnnxOperatorScan.Contains(onnxPath, "GroupQueryAttention");
+            return new OnnxModel(folder, config, session, binding, tokenizer, HasChatTemplate(folder), paddedBatches);
         }
         catch
         {
@@ -175,6 +182,16 @@ public sealed class OnnxModel : ILanguageModel
             }
 
             own[i] = sequence;
+        }
+
+        if (!PaddedBatches && own.Any(s => s.Length != own[0].Length))
+        {
+            for (int i = 0; i < own.Length; i++)
+            {
+                Forward([own[i]], tokens.Slice(i, 1), 1);
+            }
+
+            return;
         }
 
         Forward(own, tokens, 1);
@@ -245,14 +262,15 @@ public sealed class OnnxModel : ILanguageModel
         byte[] scratch = ArrayPool<byte>.Shared.Rent(idsBytes + maskBytes + posBytes + 8);
         GCHandle pin = GCHandle.Alloc(scratch, GCHandleType.Pinned);
 
-        // Padded batch pasts live in native memory: they can exceed an array's 2 GB on large models.
-        byte* pastBase = pastBytes == 0 ? null : (byte*)NativeMemory.Alloc((nuint)(pastBytes * cacheCount));
-        Span<nint> inputs = inputNames.Length <= 128 ? stackalloc nint[inputNames.Length] : new nint[inputNames.Length];
-        Span<nint> outputs = outputNames.Length <= 128 ? stackalloc nint[outputNames.Length] : new nint[outputNames.Length];
+        byte* pastBase = null;
+        Span<nint> inputs = inputNames.Length <= 512 ? stackalloc nint[inputNames.Length] : new nint[inputNames.Length];
+        Span<nint> outputs = outputNames.Length <= 512 ? stackalloc nint[outputNames.Length] : new nint[outputNames.Length];
         inputs.Clear();
         outputs.Clear();
         try
         {
+            // Padded batch pasts live in native memory: they can exceed an array's 2 GB on large models.
+            pastBase = pastBytes == 0 ? null : (byte*)NativeMemory.Alloc((nuint)(pastBytes * cacheCount));
             byte* basePtr = (byte*)pin.AddrOfPinnedObject();
             Span<long> shape = stackalloc long[5];
             nint memory = InferenceSession.CpuMemoryInfo;
