@@ -1,4 +1,3 @@
-using PadKernel.Text;
 using Xunit.Abstractions;
 
 namespace PadKernel.Tokenizers.Tests;
