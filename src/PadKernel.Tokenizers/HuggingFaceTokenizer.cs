@@ -148,6 +148,8 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             return;
         }
 
+        // As in Hugging Face, text after an added token is a new segment: the dummy prefix / prefix space applies
+        // again (only the very first segment follows the caller's atStartOfText).
         bool first = true;
         foreach (var (segment, id) in _addedTokenSplitter.Split(input))
         {
@@ -157,7 +159,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             }
             else
             {
-                EncodeSegment(segment, destination, atStartOfText && first);
+                EncodeSegment(segment, destination, atStartOfText || !first);
             }
 
             first = false;

@@ -32,15 +32,15 @@ public sealed class ReferenceComparisonTests(ITestOutputHelper output)
             string decoded = tokenizer.Decode(ids.ToArray());
             if (!ids.SequenceEqual(expected.Ids))
             {
-                failures.Add($"line {i} {Show(texts[i])}: ids\n  ours [{string.Join(",", ids)}]\n  ref  [{string.Join(",", expected.Ids)}]");
+                failures.Add($"line {i} {TestFormat.Show(texts[i])}: ids\n  ours [{TestFormat.Ids(ids)}]\n  ref  [{TestFormat.Ids(expected.Ids)}]");
             }
             else if (decoded != expected.Decoded)
             {
-                failures.Add($"line {i} {Show(texts[i])}: decoded {Show(decoded)} != reference {Show(expected.Decoded)}");
+                failures.Add($"line {i} {TestFormat.Show(texts[i])}: decoded {TestFormat.Show(decoded)} != reference {TestFormat.Show(expected.Decoded)}");
             }
             else if (decoded != texts[i])
             {
-                failures.Add($"line {i} {Show(texts[i])}: round trip gave {Show(decoded)}");
+                failures.Add($"line {i} {TestFormat.Show(texts[i])}: round trip gave {TestFormat.Show(decoded)}");
             }
         }
 
@@ -82,7 +82,4 @@ public sealed class ReferenceComparisonTests(ITestOutputHelper output)
         output.WriteLine($"{fixture}: {differing}/{Corpus.SpecialLooking.Length} special-looking lines become control ids in the shipped reference, none in ours");
         Assert.True(differing > 0, "the special-looking corpus should exercise the difference");
     }
-
-    private static string Show(string text) =>
-        System.Text.Json.JsonSerializer.Serialize(text.Length > 80 ? text[..80] + "…" : text);
 }

@@ -157,3 +157,43 @@ public sealed class TokenizerBehaviorTests
         });
     }
 }
+
+/// <summary>
+/// Metaspace with <c>split: true</c> (where @huggingface/tokenizers ignores <c>split</c>, so it cannot be the
+/// reference): every word starting at a space is encoded on its own, which must equal the unsplit tokenizer
+/// applied word by word.
+/// </summary>
+public sealed class MetaspaceSplitTests
+{
+    [Fact]
+    public void SplitTrue_EncodesEachSpaceDelimitedWordSeparately()
+    {
+        using var temp = new TempFolder();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Model("ort-tiny-random-llama-fp16"), "tokenizer.json")))!;
+        json["normalizer"] = null;
+        json["decoder"] = System.Text.Json.Nodes.JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"ByteFallback"},{"type":"Metaspace","replacement":"▁","prepend_scheme":"never"}]}""");
+        json["pre_tokenizer"] = System.Text.Json.Nodes.JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"never","split":true}""");
+        temp.Write("split/tokenizer.json", json.ToJsonString());
+        json["pre_tokenizer"] = System.Text.Json.Nodes.JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"never","split":false}""");
+        temp.Write("whole/tokenizer.json", json.ToJsonString());
+        var split = HuggingFaceTokenizer.Load(Path.Combine(temp.Path, "split"));
+        var whole = HuggingFaceTokenizer.Load(Path.Combine(temp.Path, "whole"));
+
+        foreach (string text in Corpus.Plain)
+        {
+            var expected = new List<int>();
+            int start = 0;
+            for (int i = 1; i <= text.Length; i++)
+            {
+                if (i == text.Length || text[i] == ' ')
+                {
+                    whole.Encode(text.AsSpan(start, i - start), expected);
+                    start = i;
+                }
+            }
+
+            Assert.Equal(expected, split.Encode(text));
+            Assert.Equal(text, split.Decode(split.Encode(text).ToArray()));
+        }
+    }
+}

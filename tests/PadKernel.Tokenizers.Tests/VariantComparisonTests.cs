@@ -1,0 +1,38 @@
+using Xunit.Abstractions;
+
+namespace PadKernel.Tokenizers.Tests;
+
+/// <summary>
+/// Differential proof for the family members without a fixture model (Llama 3 / Qwen 2 style regex Split +
+/// ByteLevel, ByteLevel with a prefix space, Metaspace pre-tokenizer and decoder) against @huggingface/tokenizers.
+/// </summary>
+public sealed class VariantComparisonTests(TokenizerVariants variants, ITestOutputHelper output) : IClassFixture<TokenizerVariants>
+{
+    public static TheoryData<string> Names => new("llama3-style", "qwen2-style", "gpt2-prefix-space", "metaspace-first", "metaspace-always");
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Variant_SameIdsAndTextAsReference(string name)
+    {
+        var tokenizer = HuggingFaceTokenizer.Load(variants.Folders[name]);
+        ReferenceResult reference = variants.Reference(name);
+        var failures = new List<string>();
+        for (int i = 0; i < Corpus.Plain.Length; i++)
+        {
+            string text = Corpus.Plain[i];
+            List<int> ids = tokenizer.Encode(text);
+            string decoded = tokenizer.Decode(ids.ToArray());
+            if (!ids.SequenceEqual(reference.Plain[i].Ids))
+            {
+                failures.Add($"line {i} {TestFormat.Show(text)}: ids\n  ours [{TestFormat.Ids(ids)}]\n  ref  [{TestFormat.Ids(reference.Plain[i].Ids)}]");
+            }
+            else if (decoded != reference.Plain[i].Decoded)
+            {
+                failures.Add($"line {i} {TestFormat.Show(text)}: decoded {TestFormat.Show(decoded)} != reference {TestFormat.Show(reference.Plain[i].Decoded)}");
+            }
+        }
+
+        output.WriteLine($"{name}: {Corpus.Plain.Length - failures.Count}/{Corpus.Plain.Length} lines identical to @huggingface/tokenizers");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}
