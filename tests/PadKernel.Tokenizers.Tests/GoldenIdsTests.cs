@@ -10,7 +10,7 @@ public sealed class GoldenIdsTests
     {
         string goldenPath = Path.Combine(TestPaths.Golden, "pad-stories260K.json");
         Assert.True(File.Exists(goldenPath), $"Golden file missing: {goldenPath} (set PADKERNEL_GOLDEN).");
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model("stories260K-onnx"));
+        var tokenizer = TestPaths.Tokenizer("stories260K-onnx");
         Assert.Equal(1, tokenizer.BosTokenId);
 
         var cases = JsonNode.Parse(File.ReadAllText(goldenPath))!.AsArray();
@@ -39,7 +39,7 @@ public sealed class GoldenIdsTests
     {
         string goldenPath = Path.Combine(TestPaths.Golden, "pad-stories260K.json");
         Assert.True(File.Exists(goldenPath), $"Golden file missing: {goldenPath} (set PADKERNEL_GOLDEN).");
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model("stories260K-onnx"));
+        var tokenizer = TestPaths.Tokenizer("stories260K-onnx");
         foreach (JsonNode? c in JsonNode.Parse(File.ReadAllText(goldenPath))!.AsArray())
         {
             int[] baseIds = c!["base_context_ids"]!.AsArray().Select(i => i!.GetValue<int>()).ToArray();

@@ -20,7 +20,7 @@ public sealed class ReferenceComparisonTests(ITestOutputHelper output)
     public void PlainText_SameIdsAndTextAsReference(string fixture)
     {
         string folder = TestPaths.Model(fixture);
-        var tokenizer = HuggingFaceTokenizer.Load(folder);
+        var tokenizer = TestPaths.Tokenizer(fixture);
         ReferenceResult reference = Results.Value[folder];
         string[] texts = [.. Corpus.Plain, .. Corpus.SpecialLooking];
         var failures = new List<string>();
@@ -53,7 +53,7 @@ public sealed class ReferenceComparisonTests(ITestOutputHelper output)
     public void TokenizerAsShipped_AgreesOnPlainLines_AndDiffersOnlyWhereTextLooksLikeAControlToken(string fixture)
     {
         string folder = TestPaths.Model(fixture);
-        var tokenizer = HuggingFaceTokenizer.Load(folder);
+        var tokenizer = TestPaths.Tokenizer(fixture);
         ReferenceResult reference = Results.Value[folder];
 
         for (int i = 0; i < Corpus.Plain.Length; i++)

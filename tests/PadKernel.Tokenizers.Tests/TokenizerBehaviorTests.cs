@@ -14,7 +14,7 @@ public sealed class TokenizerBehaviorTests
     [InlineData("ort-tiny-random-gpt2", "<|endoftext|>")]
     public void Encode_NeverTurnsTextIntoControlTokens(string fixture, string control)
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model(fixture));
+        var tokenizer = TestPaths.Tokenizer(fixture);
         Assert.True(tokenizer.TryGetSpecialTokenId(control, out int controlId));
         Assert.True(tokenizer.IsSpecialToken(controlId));
 
@@ -32,7 +32,7 @@ public sealed class TokenizerBehaviorTests
     [Fact]
     public void SpecialTokens_AreReadFromTheConfigFiles()
     {
-        var llama = HuggingFaceTokenizer.Load(TestPaths.Model("ort-tiny-random-llama-fp16"));
+        var llama = TestPaths.Tokenizer("ort-tiny-random-llama-fp16");
         Assert.Equal(HuggingFaceTokenizerKind.SentencePieceBpe, llama.Kind);
         Assert.Equal(32000, llama.VocabularySize);
         Assert.Equal((1, 2, 0), (llama.BosTokenId, llama.EosTokenId, llama.UnkTokenId));
@@ -55,7 +55,7 @@ public sealed class TokenizerBehaviorTests
     [InlineData("stories260K-onnx")]
     public void AtStartOfText_ControlsTheSentencePieceDummyPrefix(string fixture)
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model(fixture));
+        var tokenizer = TestPaths.Tokenizer(fixture);
         List<int> start = tokenizer.Encode("hello", atStartOfText: true);
         List<int> continuation = tokenizer.Encode("hello", atStartOfText: false);
         Assert.StartsWith("▁", tokenizer.GetTokenText(start[0]));
@@ -71,7 +71,7 @@ public sealed class TokenizerBehaviorTests
     [Fact]
     public void AtStartOfText_DoesNotChangeByteLevelEncoding()
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model("ort-tiny-random-gpt2"));
+        var tokenizer = TestPaths.Tokenizer("ort-tiny-random-gpt2");
         Assert.Equal(tokenizer.Encode("hello world"), tokenizer.Encode("hello world", atStartOfText: false));
     }
 
@@ -80,7 +80,7 @@ public sealed class TokenizerBehaviorTests
     [InlineData("stories260K-onnx")]
     public void GetTokenBytes_StripsTheDummyPrefixOnlyAtTheStartOfText(string fixture)
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model(fixture));
+        var tokenizer = TestPaths.Tokenizer(fixture);
         Assert.True(tokenizer.TryGetTokenId("▁a", out int spaceA));
         int bos = tokenizer.BosTokenId!.Value;
         Assert.Equal("a"u8.ToArray(), tokenizer.GetTokenBytes(spaceA, -1).ToArray());
@@ -100,7 +100,7 @@ public sealed class TokenizerBehaviorTests
     [Fact]
     public void GetTokenBytes_MapsTheByteLevelAlphabetBackToBytes()
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model("ort-tiny-random-gpt2"));
+        var tokenizer = TestPaths.Tokenizer("ort-tiny-random-gpt2");
         Assert.True(tokenizer.TryGetTokenId("Ġthe", out int the));
         Assert.Equal(" the"u8.ToArray(), tokenizer.GetTokenBytes(the, -1).ToArray()); // no strip in byte-level
         Assert.True(tokenizer.TryGetTokenId("Ċ", out int newline));
@@ -113,7 +113,7 @@ public sealed class TokenizerBehaviorTests
     [MemberData(nameof(Fixtures))]
     public void StreamingDecode_NeverSplitsACharacter(string fixture)
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model(fixture));
+        var tokenizer = TestPaths.Tokenizer(fixture);
         foreach (string text in new[] { "Emoji 😀👩‍💻🇫🇷 and 日本語のテキスト, 한국어, Ελληνικά, café.", "𝐀𝐁𝐂 𠀀 — “quotes” …", Corpus.Plain[^3] })
         {
             List<int> ids = tokenizer.Encode(text);
@@ -147,7 +147,7 @@ public sealed class TokenizerBehaviorTests
     [Fact]
     public void Encode_IsThreadSafe()
     {
-        var tokenizer = HuggingFaceTokenizer.Load(TestPaths.Model("ort-tiny-random-gpt2"));
+        var tokenizer = TestPaths.Tokenizer("ort-tiny-random-gpt2");
         string[] texts = Corpus.Plain;
         List<int>[] expected = texts.Select(t => tokenizer.Encode(t)).ToArray();
         Parallel.For(0, 64, i =>
