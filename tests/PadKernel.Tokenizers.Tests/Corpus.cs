@@ -63,6 +63,9 @@ internal static class Corpus
             "<s not a token, s> neither, </ s> nor <| endoftext |>",
             "[INST] plain brackets [/INST] <<SYS>>",
             "ÿþ\u0080\u00ad control-ish Latin-1",
+            "split§§here §§ and§§ §§end§§", // "§§" is a non-special added token in some variants
+            "§§ at the start",
+            "§§",
         };
 
         // Long inputs (thousands of characters): the encoder must be efficient, and merges across long words agree.

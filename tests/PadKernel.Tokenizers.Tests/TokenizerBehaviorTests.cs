@@ -86,6 +86,7 @@ public sealed class TokenizerBehaviorTests
         Assert.Equal("a"u8.ToArray(), tokenizer.GetTokenBytes(spaceA, -1).ToArray());
         Assert.Equal("a"u8.ToArray(), tokenizer.GetTokenBytes(spaceA, bos).ToArray());
         Assert.Equal(" a"u8.ToArray(), tokenizer.GetTokenBytes(spaceA, spaceA).ToArray());
+        Assert.Equal(" a"u8.ToArray(), tokenizer.GetTokenBytes(spaceA, tokenizer.EosTokenId!.Value).ToArray()); // skipped control token: text goes on
         Assert.True(tokenizer.GetTokenBytes(bos, -1).IsEmpty);
         Assert.True(tokenizer.GetTokenBytes(tokenizer.EosTokenId!.Value, spaceA).IsEmpty);
 

@@ -13,6 +13,9 @@ public sealed class TokenizerVariants : IDisposable
     private const string Llama3Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
     private const string Qwen2Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
+    /// <summary>A non-special added token some variants get (the corpus has lines with it).</summary>
+    public const string NonSpecialToken = "§§";
+
     private readonly TempFolder _folder = new();
     private readonly Lazy<Dictionary<string, ReferenceResult>> _results;
 
@@ -25,6 +28,7 @@ public sealed class TokenizerVariants : IDisposable
         {
             json["pre_tokenizer"] = SplitThenByteLevel(Llama3Pattern);
             json["model"]!["ignore_merges"] = true;
+            AddToken(json, NonSpecialToken);
         });
         Add("qwen2-style", gpt2, json =>
         {
@@ -38,17 +42,23 @@ public sealed class TokenizerVariants : IDisposable
             }).ToArray());
         });
         Add("gpt2-prefix-space", gpt2, json =>
-            json["pre_tokenizer"] = JsonNode.Parse("""{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true}"""));
+        {
+            json["pre_tokenizer"] = JsonNode.Parse("""{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true}""");
+            AddToken(json, NonSpecialToken);
+        });
+        Add("llama2-added-token", llama, json => AddToken(json, NonSpecialToken));
         Add("metaspace-first", llama, json =>
         {
             json["normalizer"] = null;
             json["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":false}""");
+            AddToken(json, NonSpecialToken);
         });
         Add("metaspace-always", llama, json =>
         {
             json["normalizer"] = null;
             json["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":false}""");
             json["decoder"] = JsonNode.Parse("""{"type":"Sequence","decoders":[{"type":"ByteFallback"},{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":false}]}""");
+            AddToken(json, NonSpecialToken);
         });
 
         _results = new(() => NodeReference.Encode(Folders.Values.ToArray(), [.. Corpus.Plain]));
@@ -61,6 +71,23 @@ public sealed class TokenizerVariants : IDisposable
     public ReferenceResult Reference(string name) => _results.Value[Folders[name]];
 
     public void Dispose() => _folder.Dispose();
+
+    // Appends a non-special added token with the next free id, as fine-tuning tools add vocabulary.
+    private static void AddToken(JsonNode json, string content)
+    {
+        int id = json["model"]!["vocab"]!.AsObject().Select(p => p.Value!.GetValue<int>())
+            .Concat(json["added_tokens"]!.AsArray().Select(t => t!["id"]!.GetValue<int>())).Max() + 1;
+        json["added_tokens"]!.AsArray().Add(new JsonObject
+        {
+            ["id"] = id,
+            ["content"] = content,
+            ["single_word"] = false,
+            ["lstrip"] = false,
+            ["rstrip"] = false,
+            ["normalized"] = false,
+            ["special"] = false,
+        });
+    }
 
     private static JsonNode SplitThenByteLevel(string pattern) => new JsonObject
     {

@@ -8,7 +8,7 @@ namespace PadKernel.Tokenizers.Tests;
 /// </summary>
 public sealed class VariantComparisonTests(TokenizerVariants variants, ITestOutputHelper output) : IClassFixture<TokenizerVariants>
 {
-    public static TheoryData<string> Names => new("llama3-style", "qwen2-style", "gpt2-prefix-space", "metaspace-first", "metaspace-always");
+    public static TheoryData<string> Names => new("llama3-style", "qwen2-style", "gpt2-prefix-space", "llama2-added-token", "metaspace-first", "metaspace-always");
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -272,15 +272,10 @@ internal sealed class TokenizerJsonReader
             }
 
             case "Metaspace":
-            {
-                string replacement = RequiredString(element, "replacement", "Metaspace pre-tokenizer");
-                if (replacement.Length != 1)
-                {
-                    throw Fail("unsupported component: Metaspace replacement that is not one character");
-                }
-
-                return new MetaspacePreTokenizer(replacement[0], ReadPrependScheme(element), Optional(element, "split") is not { ValueKind: JsonValueKind.False });
-            }
+                return new MetaspacePreTokenizer(
+                    ReadReplacement(element, "Metaspace pre-tokenizer"),
+                    ReadPrependScheme(element),
+                    split: Optional(element, "split") is not { ValueKind: JsonValueKind.False });
 
             default:
                 throw Unsupported("pre_tokenizer", type);
@@ -323,19 +318,19 @@ internal sealed class TokenizerJsonReader
             }
 
             case "Metaspace":
-            {
-                string replacement = RequiredString(element, "replacement", "Metaspace decoder");
-                if (replacement.Length != 1)
-                {
-                    throw Fail("unsupported component: Metaspace replacement that is not one character");
-                }
-
-                return [new DecoderStep.MetaspaceStep(replacement[0], ReadPrependScheme(element) != PrependScheme.Never)];
-            }
+                return [new DecoderStep.MetaspaceStep(ReadReplacement(element, "Metaspace decoder"), ReadPrependScheme(element) != PrependScheme.Never)];
 
             default:
                 throw Unsupported("decoder", type);
         }
+    }
+
+    private char ReadReplacement(JsonElement element, string component)
+    {
+        string replacement = RequiredString(element, "replacement", component);
+        return replacement.Length == 1
+            ? replacement[0]
+            : throw Fail($"unsupported component: {component} replacement that is not one character");
     }
 
     private PrependScheme ReadPrependScheme(JsonElement element)
