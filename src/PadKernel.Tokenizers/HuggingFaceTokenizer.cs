@@ -221,16 +221,16 @@ public sealed class HuggingFaceTokenizer : ITokenizer
     // comes after nothing (-1) or after BOS. Other control tokens are skipped when decoding, so text goes on across them.
     private bool StartsText(int previousTokenId) => previousTokenId < 0 || previousTokenId == BosTokenId;
 
+    /// <summary>The words BPE sees for <paramref name="text"/> (normalizer and pre-tokenizer only; for tests).</summary>
+    internal List<string> PreTokenize(string text) =>
+        Words(_normalizer?.Normalize(text, SegmentStart.TextStart) ?? text, SegmentStart.TextStart);
+
+    private List<string> Words(string normalized, SegmentStart start) =>
+        _preTokenizer is null ? [normalized] : _preTokenizer.PreTokenize([normalized], start);
+
     private void EncodeSegment(string segment, List<int> destination, SegmentStart start)
     {
-        string normalized = _normalizer?.Normalize(segment, start) ?? segment;
-        if (_preTokenizer is null)
-        {
-            _model.Encode(normalized, destination);
-            return;
-        }
-
-        foreach (string word in _preTokenizer.PreTokenize([normalized], start))
+        foreach (string word in Words(_normalizer?.Normalize(segment, start) ?? segment, start))
         {
             _model.Encode(word, destination);
         }

@@ -16,6 +16,9 @@ public sealed class TokenizerVariants : IDisposable
     /// <summary>A non-special added token some variants get (the corpus has lines with it).</summary>
     public const string NonSpecialToken = "§§";
 
+    // The GPT-4o (o200k) style pattern (Phi-4-mini): case-class letter runs, \p{M}, '/' after punctuation.
+    private const string O200kPattern = @"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
     private readonly TempFolder _folder = new();
     private readonly Lazy<Dictionary<string, ReferenceResult>> _results;
 
@@ -41,6 +44,7 @@ public sealed class TokenizerVariants : IDisposable
                 return (JsonNode)new JsonArray(parts[0], parts[1]);
             }).ToArray());
         });
+        Add("o200k-style", gpt2, json => json["pre_tokenizer"] = SplitThenByteLevel(O200kPattern));
         Add("gpt2-prefix-space", gpt2, json =>
         {
             json["pre_tokenizer"] = JsonNode.Parse("""{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true}""");

@@ -8,7 +8,7 @@ namespace PadKernel.Tokenizers.Tests;
 /// </summary>
 public sealed class VariantComparisonTests(TokenizerVariants variants, ITestOutputHelper output) : IClassFixture<TokenizerVariants>
 {
-    public static TheoryData<string> Names => new("llama3-style", "qwen2-style", "gpt2-prefix-space", "llama2-added-token", "metaspace-first", "metaspace-always");
+    public static TheoryData<string> Names => new("llama3-style", "qwen2-style", "o200k-style", "gpt2-prefix-space", "llama2-added-token", "metaspace-first", "metaspace-always");
 
     [Theory]
     [MemberData(nameof(Names))]
@@ -34,5 +34,22 @@ public sealed class VariantComparisonTests(TokenizerVariants variants, ITestOutp
 
         output.WriteLine($"{name}: {Corpus.Plain.Length - failures.Count}/{Corpus.Plain.Length} lines identical to @huggingface/tokenizers");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Theory]
+    [InlineData("llama3-style")]
+    [InlineData("qwen2-style")]
+    [InlineData("o200k-style")]
+    [InlineData("gpt2-prefix-space")]
+    [InlineData("metaspace-first")]
+    public void Variant_PreTokenizesIntoTheSameWordsAsReference(string name)
+    {
+        // Words before BPE: catches regex differences (e.g. astral letters/digits) that a vocabulary may hide.
+        var tokenizer = HuggingFaceTokenizer.Load(variants.Folders[name]);
+        ReferenceResult reference = variants.Reference(name);
+        for (int i = 0; i < Corpus.Plain.Length; i++)
+        {
+            Assert.Equal(reference.Pieces[i], tokenizer.PreTokenize(Corpus.Plain[i]));
+        }
     }
 }
