@@ -54,16 +54,17 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, RegexSplitter? 
 
     private static string ToAlphabet(string word)
     {
+        const int StackLimit = 256;
         int byteCount = Encoding.UTF8.GetByteCount(word);
-        Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Span<byte> bytes = byteCount <= StackLimit ? stackalloc byte[StackLimit] : new byte[byteCount];
+        Span<char> chars = byteCount <= StackLimit ? stackalloc char[StackLimit] : new char[byteCount];
         Encoding.UTF8.GetBytes(word, bytes);
-        return string.Create(byteCount, bytes.ToArray(), static (chars, state) =>
+        for (int i = 0; i < byteCount; i++)
         {
-            for (int i = 0; i < state.Length; i++)
-            {
-                chars[i] = ByteLevelAlphabet.ByteToChar[state[i]];
-            }
-        });
+            chars[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
+        }
+
+        return new string(chars[..byteCount]);
     }
 }
 

@@ -153,12 +153,21 @@ internal sealed class TokenizerJsonReader
                 throw Fail("\"merges\" is not an array");
             }
 
+            // Span look-ups: no substring or concatenation per merge (tens of thousands of them).
+            var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+            merges.EnsureCapacity(mergesElement.GetArrayLength());
+            Span<char> buffer = stackalloc char[256];
             int rank = 0;
             foreach (JsonElement merge in mergesElement.EnumerateArray())
             {
-                (string left, string right) = ReadMerge(merge, rank);
-                if (!vocab.TryGetValue(left, out int leftId) || !vocab.TryGetValue(right, out int rightId) ||
-                    !vocab.TryGetValue(left + right, out int mergedId))
+                (string text, int split) = ReadMerge(merge, rank);
+                ReadOnlySpan<char> left = text.AsSpan(0, split);
+                ReadOnlySpan<char> right = text.AsSpan(split + (merge.ValueKind == JsonValueKind.String ? 1 : 0));
+                Span<char> joined = left.Length + right.Length <= buffer.Length ? buffer[..(left.Length + right.Length)] : new char[left.Length + right.Length];
+                left.CopyTo(joined);
+                right.CopyTo(joined[left.Length..]);
+                if (!lookup.TryGetValue(left, out int leftId) || !lookup.TryGetValue(right, out int rightId) ||
+                    !lookup.TryGetValue(joined, out int mergedId))
                 {
                     throw Fail($"merge {rank} (\"{left}\" \"{right}\") uses a token missing from the vocab");
                 }
@@ -183,7 +192,8 @@ internal sealed class TokenizerJsonReader
             ignoreMerges: Flag(model, "ignore_merges"));
     }
 
-    private (string Left, string Right) ReadMerge(JsonElement merge, int rank)
+    // A merge as one string and where its right token starts: "a b" as written, or [a, b] joined without a space.
+    private (string Text, int Split) ReadMerge(JsonElement merge, int rank)
     {
         if (merge.ValueKind == JsonValueKind.String)
         {
@@ -194,13 +204,14 @@ internal sealed class TokenizerJsonReader
                 throw Fail($"merge {rank} \"{line}\" is not two tokens separated by one space");
             }
 
-            return (line[..space], line[(space + 1)..]);
+            return (line, space);
         }
 
         if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2 &&
             merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String)
         {
-            return (merge[0].GetString()!, merge[1].GetString()!);
+            string left = merge[0].GetString()!;
+            return (left + merge[1].GetString(), left.Length);
         }
 
         throw Fail($"merge {rank} is neither \"a b\" nor [\"a\", \"b\"]");
