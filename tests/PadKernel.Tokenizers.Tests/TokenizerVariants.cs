@@ -32,6 +32,16 @@ public sealed class TokenizerVariants : IDisposable
             json["pre_tokenizer"] = SplitThenByteLevel(Llama3Pattern);
             json["model"]!["ignore_merges"] = true;
             AddToken(json, NonSpecialToken);
+
+            // As Llama 3: BOS added by a TemplateProcessing nested in a Sequence post-processor.
+            json["post_processor"] = JsonNode.Parse("""
+                {"type":"Sequence","processors":[
+                  {"type":"ByteLevel","add_prefix_space":true,"trim_offsets":false,"use_regex":true},
+                  {"type":"TemplateProcessing",
+                   "single":[{"SpecialToken":{"id":"<|endoftext|>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],
+                   "pair":[{"SpecialToken":{"id":"<|endoftext|>","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"<|endoftext|>","type_id":1}},{"Sequence":{"id":"B","type_id":1}}],
+                   "special_tokens":{"<|endoftext|>":{"id":"<|endoftext|>","ids":[50256],"tokens":["<|endoftext|>"]}}}]}
+                """);
         });
         Add("qwen2-style", gpt2, json =>
         {

@@ -52,4 +52,14 @@ public sealed class VariantComparisonTests(TokenizerVariants variants, ITestOutp
             Assert.Equal(reference.Pieces[i], tokenizer.PreTokenize(Corpus.Plain[i]));
         }
     }
+
+    [Fact]
+    public void Llama3Style_TakesBosFromTheNestedTemplatePostProcessor()
+    {
+        // The variant folder has no tokenizer_config.json: BOS comes from tokenizer.json alone.
+        var tokenizer = HuggingFaceTokenizer.Load(variants.Folders["llama3-style"]);
+        Assert.True(tokenizer.AddBosToken);
+        Assert.Equal(50256, tokenizer.BosTokenId);
+        Assert.Null(tokenizer.EosTokenId);
+    }
 }

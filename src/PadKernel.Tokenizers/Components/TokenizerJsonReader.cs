@@ -393,13 +393,23 @@ internal sealed class TokenizerJsonReader
         }
     }
 
-    private string? ReadTemplateBos(JsonElement root)
+    private static string? ReadTemplateBos(JsonElement root) =>
+        Optional(root, "post_processor") is { } post ? TemplateBos(post) : null;
+
+    // TemplateProcessing { single: [ {SpecialToken: {id: "<s>"}}, {Sequence: ...} ] } adds BOS; Llama 3 nests it in a
+    // Sequence of post-processors.
+    private static string? TemplateBos(JsonElement post)
     {
-        // TemplateProcessing { single: [ {SpecialToken: {id: "<s>"}}, {Sequence: ...} ] } adds BOS.
-        if (Optional(root, "post_processor") is { } post &&
-            post.TryGetProperty("type", out JsonElement type) && type.GetString() == "TemplateProcessing" &&
+        string? type = post.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type == "Sequence" && post.TryGetProperty("processors", out JsonElement processors) && processors.ValueKind == JsonValueKind.Array)
+        {
+            return processors.EnumerateArray().Select(TemplateBos).FirstOrDefault(bos => bos is not null);
+        }
+
+        if (type == "TemplateProcessing" &&
             post.TryGetProperty("single", out JsonElement single) && single.ValueKind == JsonValueKind.Array &&
-            single.GetArrayLength() > 0 && single[0].TryGetProperty("SpecialToken", out JsonElement first) &&
+            single.GetArrayLength() > 0 && single[0].ValueKind == JsonValueKind.Object &&
+            single[0].TryGetProperty("SpecialToken", out JsonElement first) &&
             first.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String)
         {
             return id.GetString();
