@@ -145,6 +145,31 @@ public sealed class TokenizerBehaviorTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void GetTokenBytes_DoesNotAllocate(string fixture)
+    {
+        var tokenizer = TestPaths.Tokenizer(fixture);
+        int bos = tokenizer.BosTokenId ?? -1;
+        long Sum()
+        {
+            long total = 0;
+            for (int id = 0; id < tokenizer.VocabularySize; id++)
+            {
+                total += tokenizer.GetTokenBytes(id, -1).Length + tokenizer.GetTokenBytes(id, bos).Length + tokenizer.GetTokenBytes(id, id).Length;
+            }
+
+            return total;
+        }
+
+        Sum(); // warm up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long bytes = Sum();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(bytes > 0);
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void Encode_IsThreadSafe()
     {
