@@ -131,3 +131,26 @@ public sealed class DependencyInjectionTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 }
+
+public sealed class SemanticKernelServiceLookupTests
+{
+    [Fact]
+    public async Task Enumerating_every_registered_key_finds_a_working_PadKernel_client()
+    {
+        // Semantic Kernel's Kernel.GetAllServices<T>() (dotnet/src/SemanticKernel.Abstractions/Kernel.cs) asks the provider for
+        // GetKeyedServices<T>(key) of every key registered for T, KeyedService.AnyKey and null included, and takes the last
+        // one when no service id is given (OrderedAIServiceSelector); ChatCompletionAgent does that for IChatClient.
+        var services = new ServiceCollection();
+        services.AddPadKernel(o => o.AddModel("stories", _ => StoryModel.Load(), m => m.MaxOutputTokens = 5));
+        HashSet<object?> keys = services.Where(d => d.ServiceType == typeof(IChatClient)).Select(d => d.ServiceKey).ToHashSet();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        Assert.Contains(null, keys);
+        Assert.Contains(KeyedService.AnyKey, keys);
+        IChatClient[] all = keys.SelectMany(key => provider.GetKeyedServices<IChatClient>(key)).ToArray();
+        Assert.NotEmpty(all);
+        Assert.All(all, c => Assert.IsType<PadChatClient>(c));
+        Assert.Equal("stories", all[^1].GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.NotEmpty((await all[^1].GetResponseAsync("Once upon a time")).Text);
+    }
+}
