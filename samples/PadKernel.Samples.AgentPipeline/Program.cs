@@ -21,7 +21,7 @@ if (string.IsNullOrWhiteSpace(models) || !Directory.Exists(modelFolder))
     return 1;
 }
 
-string database = Path.Combine(Path.GetTempPath(), "padkernel-agent-sample.db");
+string database = Path.Combine(Path.GetTempPath(), $"padkernel-agent-sample-{Environment.ProcessId}.db");
 
 // One line of DI: the model (a singleton), IChatClient per scope, preferences in SQLite, the user per scope.
 var services = new ServiceCollection();
@@ -79,6 +79,11 @@ foreach (string user in users.Prepend("guest"))
 Console.WriteLine();
 Console.WriteLine($"alice's story differs from the guest's: {stories["alice"] != stories["guest"]}; bob's: {stories["bob"] != stories["guest"]}");
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+foreach (string file in new[] { database, database + "-wal", database + "-shm" })
+{
+    File.Delete(file);
+}
+
 return stories["alice"] != stories["guest"] && stories["bob"] != stories["guest"] ? 0 : 2;
 
 static void PrintLog(StoryAgent agent)

@@ -7,7 +7,7 @@ namespace PadKernel.Samples.AgentPipeline;
 /// A small agent resolved per user scope: its pipeline is preference commands → logging → the scope's PadKernel
 /// IChatClient, which applies that user's stored preferences by itself.
 /// </summary>
-internal sealed class StoryAgent
+public sealed class StoryAgent
 {
     private readonly IChatClient _pipeline;
     private readonly PreferenceTools _tools;
