@@ -261,10 +261,17 @@ public sealed class PadChatClient : IChatClient
         foreach (ChatMessage message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            string text = message.Text;
+            if (text.Length == 0 && message.Role != ChatRole.User)
+            {
+                // Function calls and results carry no text; the templates have no tool turns to render them in.
+                continue;
+            }
+
             PromptRole role = message.Role == ChatRole.System ? PromptRole.System
                 : message.Role == ChatRole.Assistant ? PromptRole.Assistant
                 : PromptRole.User;
-            prompt.Add(new PromptMessage(role, message.Text));
+            prompt.Add(new PromptMessage(role, text));
         }
 
         if (!prompt.Any(m => m.Role == PromptRole.User))
