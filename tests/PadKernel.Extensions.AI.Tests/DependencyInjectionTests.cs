@@ -111,6 +111,34 @@ public sealed class DependencyInjectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_configured_reward_model_and_mode_apply_to_the_models_client()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PadKernel:Models:stories:Path"] = StoryModel.Folder,
+            ["PadKernel:Models:stories:RewardModel"] = "persrm",
+            ["PadKernel:Models:stories:Mode"] = "reward_model",
+            ["PadKernel:Models:stories:MaxOutputTokens"] = "20",
+            ["PadKernel:Models:persrm:Path"] = StoryModel.Folder,
+            ["PadKernel:DefaultModel"] = "stories",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddPadKernel(configuration).AddModelLoader<Llama2cModelLoader>();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        IChatClient client = provider.GetRequiredService<IChatClient>();
+        PadChatClientOptions options = client.GetService<PadChatClientOptions>()!;
+        Assert.Same(provider.GetRequiredKeyedService<ILanguageModel>("persrm"), options.RewardModel);
+        Assert.Equal(Alignment.RewardMode.RewardModel, options.DefaultMode);
+
+        var chat = new ChatOptions { AdditionalProperties = new() { ["pad_preferences"] = Dog } };
+        Alignment.DecodeRequest request = await ((PadChatClient)client).CreateDecodeRequestAsync([new ChatMessage(ChatRole.User, Prompt)], chat);
+        Assert.Equal(Alignment.PadPrompts.Encode(options.RewardModel!, Alignment.PadPrompts.GuidelineText([Dog], Prompt)), Assert.Single(request.Rewards).Context);
+        Assert.Same(options.RewardModel, request.Rewards[0].Model);
+        Assert.Equal(20, (await client.GetResponseAsync(Prompt, chat)).Usage!.OutputTokenCount);
+    }
+
+    [Fact]
     public void Missing_models_and_loaders_are_clear_errors()
     {
         var none = new ServiceCollection();
