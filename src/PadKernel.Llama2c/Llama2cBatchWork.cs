@@ -4,9 +4,10 @@ namespace PadKernel.Llama2c;
 
 /// <summary>
 /// The second half of a batch, offered to a thread-pool thread while the caller runs the first half. Whoever claims it
-/// first runs it: if the pool is slow to start (a busy machine), the caller takes it back, so a batch is never slower
-/// than running it all on the caller's thread. One instance belongs to one sequence and is reused every step, so the
-/// hot path allocates nothing; a stale queued run that finds the work already claimed simply returns.
+/// first runs it: when the pool thread is slow to start (a busy machine), the caller takes the share back and folds it
+/// into its own batched pass, so a split batch costs little more than an unsplit one even when no second core is free.
+/// One instance belongs to one sequence and is reused every step, so the hot path allocates nothing; a stale queued run
+/// that finds the work already claimed simply returns.
 /// </summary>
 internal sealed class Llama2cBatchWork : IThreadPoolWorkItem
 {
@@ -41,10 +42,20 @@ internal sealed class Llama2cBatchWork : IThreadPoolWorkItem
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
+    /// <summary>Takes the share for the calling thread if no pool thread has started it; the caller must then <see cref="Release"/> it.</summary>
+    public bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Pending) == Pending;
+
+    /// <summary>Marks a share the caller claimed and ran as finished.</summary>
+    public void Release()
+    {
+        Forget();
+        Volatile.Write(ref _state, Done);
+    }
+
     /// <summary>Runs the share on the calling thread unless a pool thread already took it, then waits for it to finish.</summary>
     public void RunOrWait()
     {
-        TryRun();
+        Run();
         var spinner = default(SpinWait);
         while (Volatile.Read(ref _state) != Done)
         {
@@ -52,16 +63,15 @@ internal sealed class Llama2cBatchWork : IThreadPoolWorkItem
         }
 
         ExceptionDispatchInfo? error = _error;
-        Array.Clear(_sequences, 0, _count);
-        _model = null;
+        Forget();
         error?.Throw();
     }
 
-    void IThreadPoolWorkItem.Execute() => TryRun();
+    void IThreadPoolWorkItem.Execute() => Run();
 
-    private void TryRun()
+    private void Run()
     {
-        if (Interlocked.CompareExchange(ref _state, Claimed, Pending) != Pending)
+        if (!TryClaim())
         {
             return;
         }
@@ -78,5 +88,11 @@ internal sealed class Llama2cBatchWork : IThreadPoolWorkItem
         {
             Volatile.Write(ref _state, Done);
         }
+    }
+
+    private void Forget()
+    {
+        Array.Clear(_sequences, 0, _count);
+        _model = null;
     }
 }

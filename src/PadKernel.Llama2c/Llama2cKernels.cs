@@ -7,244 +7,14 @@ using System.Runtime.Intrinsics.X86;
 namespace PadKernel.Llama2c;
 
 /// <summary>
-/// The numeric kernels of the forward pass. Matrices are row-major with rows padded to a multiple of 16 floats (and
-/// the padding zeroed), and input vectors are padded the same way, so the Vector512/Vector256 loops need no tails.
-/// Each kernel has a Vector512 path (AVX-512), a Vector256 path (AVX2/NEON-class hardware) and a TensorPrimitives
-/// fallback; the JIT keeps only the path the machine runs.
+/// The numeric kernels of the forward pass other than the matrix products (<see cref="Llama2cMatVec"/>). Each has a
+/// Vector512 path (AVX-512), a Vector256 path and a scalar or TensorPrimitives fallback; the JIT keeps only the path
+/// the machine runs.
 /// </summary>
 internal static class Llama2cKernels
 {
     /// <summary>Rounds up to a multiple of 16 floats (one Vector512, two Vector256).</summary>
     public static int Pad(int count) => (count + 15) & ~15;
-
-    /// <summary>output[r] = dot(row r of w, x) for each r; rows are <paramref name="stride"/> floats apart and x holds <paramref name="stride"/> floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatVec(ReadOnlySpan<float> w, int stride, ReadOnlySpan<float> x, Span<float> output)
-    {
-        int rows = output.Length;
-        if ((long)rows * stride > w.Length || x.Length < stride || (stride & 7) != 0)
-        {
-            throw new ArgumentException("Matrix, vector and output sizes disagree.");
-        }
-
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                output[r] = TensorPrimitives.Dot(w.Slice(r * stride, stride), x[..stride]);
-            }
-
-            return;
-        }
-
-        if (Vector512.IsHardwareAccelerated && (stride & 15) == 0)
-        {
-            MatVec512(w, stride, x, output);
-            return;
-        }
-
-        ref float wRef = ref MemoryMarshal.GetReference(w);
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        ref float oRef = ref MemoryMarshal.GetReference(output);
-        int row = 0;
-        for (; row + 4 <= rows; row += 4)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            ref float w1 = ref Unsafe.Add(ref w0, stride);
-            ref float w2 = ref Unsafe.Add(ref w1, stride);
-            ref float w3 = ref Unsafe.Add(ref w2, stride);
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 8)
-            {
-                Vector256<float> xv = Vector256.LoadUnsafe(ref xRef, j);
-                a0 = MulAdd(Vector256.LoadUnsafe(ref w0, j), xv, a0);
-                a1 = MulAdd(Vector256.LoadUnsafe(ref w1, j), xv, a1);
-                a2 = MulAdd(Vector256.LoadUnsafe(ref w2, j), xv, a2);
-                a3 = MulAdd(Vector256.LoadUnsafe(ref w3, j), xv, a3);
-            }
-
-            Sum4(a0, a1, a2, a3).StoreUnsafe(ref oRef, (nuint)row);
-        }
-
-        for (; row < rows; row++)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            Vector256<float> a0 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 8)
-            {
-                a0 = MulAdd(Vector256.LoadUnsafe(ref w0, j), Vector256.LoadUnsafe(ref xRef, j), a0);
-            }
-
-            Unsafe.Add(ref oRef, row) = Vector256.Sum(a0);
-        }
-    }
-
-    /// <summary>Two matrix-vector products with the same matrix: each weight row is loaded once for both inputs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatVec2(ReadOnlySpan<float> w, int stride, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, Span<float> output0, Span<float> output1)
-    {
-        int rows = output0.Length;
-        if (!Vector256.IsHardwareAccelerated || output1.Length != rows || (long)rows * stride > w.Length || x0.Length < stride || x1.Length < stride || (stride & 7) != 0)
-        {
-            MatVec(w, stride, x0, output0);
-            MatVec(w, stride, x1, output1);
-            return;
-        }
-
-        if (Vector512.IsHardwareAccelerated && (stride & 15) == 0)
-        {
-            MatVec2x512(w, stride, x0, x1, output0, output1);
-            return;
-        }
-
-        ref float wRef = ref MemoryMarshal.GetReference(w);
-        ref float xRef0 = ref MemoryMarshal.GetReference(x0);
-        ref float xRef1 = ref MemoryMarshal.GetReference(x1);
-        ref float oRef0 = ref MemoryMarshal.GetReference(output0);
-        ref float oRef1 = ref MemoryMarshal.GetReference(output1);
-        int row = 0;
-        for (; row + 4 <= rows; row += 4)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            ref float w1 = ref Unsafe.Add(ref w0, stride);
-            ref float w2 = ref Unsafe.Add(ref w1, stride);
-            ref float w3 = ref Unsafe.Add(ref w2, stride);
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 8)
-            {
-                Vector256<float> xa = Vector256.LoadUnsafe(ref xRef0, j);
-                Vector256<float> xb = Vector256.LoadUnsafe(ref xRef1, j);
-                Vector256<float> v = Vector256.LoadUnsafe(ref w0, j);
-                a0 = MulAdd(v, xa, a0);
-                b0 = MulAdd(v, xb, b0);
-                v = Vector256.LoadUnsafe(ref w1, j);
-                a1 = MulAdd(v, xa, a1);
-                b1 = MulAdd(v, xb, b1);
-                v = Vector256.LoadUnsafe(ref w2, j);
-                a2 = MulAdd(v, xa, a2);
-                b2 = MulAdd(v, xb, b2);
-                v = Vector256.LoadUnsafe(ref w3, j);
-                a3 = MulAdd(v, xa, a3);
-                b3 = MulAdd(v, xb, b3);
-            }
-
-            Sum4(a0, a1, a2, a3).StoreUnsafe(ref oRef0, (nuint)row);
-            Sum4(b0, b1, b2, b3).StoreUnsafe(ref oRef1, (nuint)row);
-        }
-
-        for (; row < rows; row++)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            Vector256<float> a0 = default, b0 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 8)
-            {
-                Vector256<float> v = Vector256.LoadUnsafe(ref w0, j);
-                a0 = MulAdd(v, Vector256.LoadUnsafe(ref xRef0, j), a0);
-                b0 = MulAdd(v, Vector256.LoadUnsafe(ref xRef1, j), b0);
-            }
-
-            Unsafe.Add(ref oRef0, row) = Vector256.Sum(a0);
-            Unsafe.Add(ref oRef1, row) = Vector256.Sum(b0);
-        }
-    }
-
-    // The Vector512 twins of MatVec and MatVec2: same summation order per sequence, so a batch equals its parts exactly.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MatVec512(ReadOnlySpan<float> w, int stride, ReadOnlySpan<float> x, Span<float> output)
-    {
-        int rows = output.Length;
-        ref float wRef = ref MemoryMarshal.GetReference(w);
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        ref float oRef = ref MemoryMarshal.GetReference(output);
-        int row = 0;
-        for (; row + 4 <= rows; row += 4)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            ref float w1 = ref Unsafe.Add(ref w0, stride);
-            ref float w2 = ref Unsafe.Add(ref w1, stride);
-            ref float w3 = ref Unsafe.Add(ref w2, stride);
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 16)
-            {
-                Vector512<float> xv = Vector512.LoadUnsafe(ref xRef, j);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, j), xv, a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w1, j), xv, a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w2, j), xv, a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w3, j), xv, a3);
-            }
-
-            Sum4(Fold(a0), Fold(a1), Fold(a2), Fold(a3)).StoreUnsafe(ref oRef, (nuint)row);
-        }
-
-        for (; row < rows; row++)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            Vector512<float> a0 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 16)
-            {
-                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w0, j), Vector512.LoadUnsafe(ref xRef, j), a0);
-            }
-
-            Unsafe.Add(ref oRef, row) = Vector256.Sum(Fold(a0));
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MatVec2x512(ReadOnlySpan<float> w, int stride, ReadOnlySpan<float> x0, ReadOnlySpan<float> x1, Span<float> output0, Span<float> output1)
-    {
-        int rows = output0.Length;
-        ref float wRef = ref MemoryMarshal.GetReference(w);
-        ref float xRef0 = ref MemoryMarshal.GetReference(x0);
-        ref float xRef1 = ref MemoryMarshal.GetReference(x1);
-        ref float oRef0 = ref MemoryMarshal.GetReference(output0);
-        ref float oRef1 = ref MemoryMarshal.GetReference(output1);
-        int row = 0;
-        for (; row + 4 <= rows; row += 4)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            ref float w1 = ref Unsafe.Add(ref w0, stride);
-            ref float w2 = ref Unsafe.Add(ref w1, stride);
-            ref float w3 = ref Unsafe.Add(ref w2, stride);
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 16)
-            {
-                Vector512<float> xa = Vector512.LoadUnsafe(ref xRef0, j);
-                Vector512<float> xb = Vector512.LoadUnsafe(ref xRef1, j);
-                Vector512<float> v = Vector512.LoadUnsafe(ref w0, j);
-                a0 = Vector512.FusedMultiplyAdd(v, xa, a0);
-                b0 = Vector512.FusedMultiplyAdd(v, xb, b0);
-                v = Vector512.LoadUnsafe(ref w1, j);
-                a1 = Vector512.FusedMultiplyAdd(v, xa, a1);
-                b1 = Vector512.FusedMultiplyAdd(v, xb, b1);
-                v = Vector512.LoadUnsafe(ref w2, j);
-                a2 = Vector512.FusedMultiplyAdd(v, xa, a2);
-                b2 = Vector512.FusedMultiplyAdd(v, xb, b2);
-                v = Vector512.LoadUnsafe(ref w3, j);
-                a3 = Vector512.FusedMultiplyAdd(v, xa, a3);
-                b3 = Vector512.FusedMultiplyAdd(v, xb, b3);
-            }
-
-            Sum4(Fold(a0), Fold(a1), Fold(a2), Fold(a3)).StoreUnsafe(ref oRef0, (nuint)row);
-            Sum4(Fold(b0), Fold(b1), Fold(b2), Fold(b3)).StoreUnsafe(ref oRef1, (nuint)row);
-        }
-
-        for (; row < rows; row++)
-        {
-            ref float w0 = ref Unsafe.Add(ref wRef, (nint)row * stride);
-            Vector512<float> a0 = default, b0 = default;
-            for (nuint j = 0; j < (nuint)stride; j += 16)
-            {
-                Vector512<float> v = Vector512.LoadUnsafe(ref w0, j);
-                a0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref xRef0, j), a0);
-                b0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref xRef1, j), b0);
-            }
-
-            Unsafe.Add(ref oRef0, row) = Vector256.Sum(Fold(a0));
-            Unsafe.Add(ref oRef1, row) = Vector256.Sum(Fold(b0));
-        }
-    }
 
     /// <summary>o = weight * (x / rms(x)), with llama2.c's epsilon of 1e-5. <paramref name="o"/> may alias <paramref name="x"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -476,53 +246,55 @@ internal static class Llama2cKernels
     }
 
     /// <summary>
-    /// output = scale * sum over t of weights[t] * (value row t); value rows are <c>output.Length</c> floats, one per position.
+    /// output[i] = scale * sum over t of weights[t] * values[i * valueStride + t]: the attention-weighted sum of the
+    /// cached values, stored transposed like the keys so the sum runs along positions, 16 at a time. Reads whole
+    /// blocks of 16 positions, so <paramref name="weights"/> must be zero from <paramref name="count"/> up to the next
+    /// multiple of 16 (as <see cref="ExpNormalize"/> leaves it) and the cache must hold finite values there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightedValues(ReadOnlySpan<float> weights, ReadOnlySpan<float> values, float scale, Span<float> output)
+    public static void WeightedValues(ReadOnlySpan<float> weights, int count, ReadOnlySpan<float> values, int valueStride, float scale, Span<float> output)
     {
         int headSize = output.Length;
-        int count = weights.Length;
-        if ((long)count * headSize > values.Length)
+        int blocks = Pad(count);
+        if (count <= 0 || weights.Length < blocks || blocks > valueStride || (long)(headSize - 1) * valueStride + blocks > values.Length)
         {
             throw new ArgumentException("Value cache and weight sizes disagree.");
         }
 
-        if (!Vector256.IsHardwareAccelerated || (headSize & 7) != 0)
+        if (!Vector512.IsHardwareAccelerated || headSize != 8)
         {
-            output.Clear();
-            for (int t = 0; t < count; t++)
+            for (int i = 0; i < headSize; i++)
             {
-                TensorPrimitives.MultiplyAdd(values.Slice(t * headSize, headSize), weights[t], output, output);
+                output[i] = TensorPrimitives.Dot(weights[..count], values.Slice(i * valueStride, count)) * scale;
             }
 
-            TensorPrimitives.Multiply(output, scale, output);
             return;
         }
 
-        ref float vRef = ref MemoryMarshal.GetReference(values);
-        ref float wRef = ref MemoryMarshal.GetReference(weights);
-        ref float oRef = ref MemoryMarshal.GetReference(output);
-        for (int d = 0; d < headSize; d += 8)
+        ref float aRef = ref MemoryMarshal.GetReference(weights);
+        ref float v0 = ref MemoryMarshal.GetReference(values);
+        ref float v4 = ref Unsafe.Add(ref v0, 4 * (nint)valueStride);
+        nint s1 = valueStride, s2 = 2 * (nint)valueStride, s3 = 3 * (nint)valueStride;
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (nuint t = 0; t < (nuint)blocks; t += 16)
         {
-            ref float column = ref Unsafe.Add(ref vRef, d);
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            int t = 0;
-            for (; t + 4 <= count; t += 4)
-            {
-                a0 = MulAdd(Vector256.Create(Unsafe.Add(ref wRef, t)), Vector256.LoadUnsafe(ref Unsafe.Add(ref column, (nint)t * headSize)), a0);
-                a1 = MulAdd(Vector256.Create(Unsafe.Add(ref wRef, t + 1)), Vector256.LoadUnsafe(ref Unsafe.Add(ref column, (nint)(t + 1) * headSize)), a1);
-                a2 = MulAdd(Vector256.Create(Unsafe.Add(ref wRef, t + 2)), Vector256.LoadUnsafe(ref Unsafe.Add(ref column, (nint)(t + 2) * headSize)), a2);
-                a3 = MulAdd(Vector256.Create(Unsafe.Add(ref wRef, t + 3)), Vector256.LoadUnsafe(ref Unsafe.Add(ref column, (nint)(t + 3) * headSize)), a3);
-            }
-
-            for (; t < count; t++)
-            {
-                a0 = MulAdd(Vector256.Create(Unsafe.Add(ref wRef, t)), Vector256.LoadUnsafe(ref Unsafe.Add(ref column, (nint)t * headSize)), a0);
-            }
-
-            (((a0 + a1) + (a2 + a3)) * scale).StoreUnsafe(ref oRef, (nuint)d);
+            Vector512<float> a = Vector512.LoadUnsafe(ref aRef, t);
+            ref float r0 = ref Unsafe.Add(ref v0, t);
+            ref float r4 = ref Unsafe.Add(ref v4, t);
+            c0 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref r0), c0);
+            c1 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref Unsafe.Add(ref r0, s1)), c1);
+            c2 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref Unsafe.Add(ref r0, s2)), c2);
+            c3 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref Unsafe.Add(ref r0, s3)), c3);
+            c4 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref r4), c4);
+            c5 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref Unsafe.Add(ref r4, s1)), c5);
+            c6 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref Unsafe.Add(ref r4, s2)), c6);
+            c7 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref Unsafe.Add(ref r4, s3)), c7);
         }
+
+        ref float oRef = ref MemoryMarshal.GetReference(output);
+        Vector128<float> factor = Vector128.Create(scale);
+        (Sum4(Fold(c0), Fold(c1), Fold(c2), Fold(c3)) * factor).StoreUnsafe(ref oRef);
+        (Sum4(Fold(c4), Fold(c5), Fold(c6), Fold(c7)) * factor).StoreUnsafe(ref oRef, 4);
     }
 
     /// <summary>hb[i] = silu(h1[i]) * h3[i], SwiGLU's gate (silu(x) = x * sigmoid(x)).</summary>
@@ -602,10 +374,10 @@ internal static class Llama2cKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Fold(Vector512<float> v) => v.GetLower() + v.GetUpper();
+    internal static Vector256<float> Fold(Vector512<float> v) => v.GetLower() + v.GetUpper();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+    internal static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
     // The four horizontal sums of four accumulators as one Vector128.
