@@ -24,6 +24,12 @@ public sealed class GenerationOptions
     /// <summary>Gets or sets text that ends generation when it appears; the stop text itself is not returned.</summary>
     public IList<string> StopSequences { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets a value indicating whether end-of-sequence tokens are generated as ordinary tokens instead of ending
+    /// generation (for benchmarks that need an exact token count).
+    /// </summary>
+    public bool IgnoreEndOfSequence { get; set; }
+
     /// <summary>Gets or sets the size of PAD's candidate set K: the top-k tokens of the base logits that the reward re-scores. Default 10.</summary>
     public int PadTopK { get; set; } = 10;
 
