@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PadKernel.Evaluation.Running;
 
 /// <summary>One finished cell of an evaluation: a method's continuation of one prompt for one preference and seed, with every score.</summary>
@@ -64,5 +66,6 @@ public sealed class EvalRecord
     public required int LongestRepeat { get; init; }
 
     /// <summary>Gets the key that identifies the cell for resuming: method, prompt, preference and sample.</summary>
+    [JsonIgnore]
     public string CellKey => EvalRunner.CellKey(Method, Prompt, Preference, Sample);
 }

@@ -101,6 +101,7 @@ public sealed class EvalRunner
     public async Task<IReadOnlyList<EvalRecord>> RunAsync(EvalResultStore? store = null, IProgress<EvalProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var results = new List<EvalRecord>(TotalCells);
+        bool warm = false;
         var baseCache = new Dictionary<(int Prompt, int Sample), Generation>();
         int total = TotalCells;
         for (int sample = 0; sample < _options.Samples; sample++)
@@ -119,6 +120,12 @@ public sealed class EvalRunner
                         if (record is null)
                         {
                             cancellationToken.ThrowIfCancellationRequested();
+                            if (!warm)
+                            {
+                                WarmUp(prompt, preference.Text, cancellationToken);
+                                warm = true;
+                            }
+
                             Generation generation;
                             if (method.Kind == EvalMethodKind.Base)
                             {
@@ -177,6 +184,20 @@ public sealed class EvalRunner
         Seed = _options.Seed + sample,
         PadTopK = method.IsPad ? method.TopK : 10,
     };
+
+    /// <summary>Runs every method briefly once so JIT compilation and tiering do not land in the first cells' timings.</summary>
+    private void WarmUp(string prompt, string preference, CancellationToken cancellationToken)
+    {
+        foreach (EvalMethod method in Methods.DistinctBy(m => m.Kind))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                GenerationOptions options = CreateGenerationOptions(method, 0);
+                options.MaxTokens = Math.Min(options.MaxTokens, 16);
+                PadDecoder.Generate(CreateRequest(_model, _rewardModel, method, prompt, preference, options), cancellationToken);
+            }
+        }
+    }
 
     private Generation Generate(EvalMethod method, string prompt, SuitePreference preference, int sample, List<int> promptIds, CancellationToken cancellationToken)
     {
