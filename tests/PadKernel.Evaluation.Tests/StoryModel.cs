@@ -1,0 +1,31 @@
+using PadKernel.Llama2c;
+using PadKernel.Models;
+
+namespace PadKernel.Evaluation.Tests;
+
+/// <summary>The real story model (stories260K), loaded once for the tests that need it. A missing model fails the tests.</summary>
+public sealed class StoryModel : IDisposable
+{
+    public StoryModel()
+    {
+        string? models = Environment.GetEnvironmentVariable("PADKERNEL_MODELS");
+        if (string.IsNullOrEmpty(models))
+        {
+            DirectoryInfo? dir = new(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PadKernel.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            models = dir is null ? "models" : Path.Combine(dir.FullName, "..", "shared", "models");
+        }
+
+        string path = Path.Combine(models, "stories260K");
+        Assert.True(Directory.Exists(path), $"The story model is missing at '{path}': set PADKERNEL_MODELS to the folder holding stories260K/ (scripts/test.sh points it at ../shared/models).");
+        Model = new Llama2cModelLoader().Load(path);
+    }
+
+    public ILanguageModel Model { get; }
+
+    public void Dispose() => Model.Dispose();
+}
