@@ -54,6 +54,14 @@ public static class SvgPlotWriter
         int colour = 0;
         foreach (IGrouping<string, EvalSummaryRow> series in rows.Where(r => r.Method.IsPad).GroupBy(r => r.Method.Series))
         {
+            // Curves often share their low-w points: each series puts its w labels in its own corner so they do not overlap.
+            (double dx, double dy, string anchor) = (colour % 4) switch
+            {
+                0 => (7.0, 15.0, "start"),
+                1 => (-7.0, -7.0, "end"),
+                2 => (7.0, -7.0, "start"),
+                _ => (-7.0, 15.0, "end"),
+            };
             string c = s_palette[colour++ % s_palette.Length];
             EvalSummaryRow[] points = series.OrderBy(r => r.Method.Weight).ToArray();
             string path = string.Join(' ', points.Select(r => P(x.Map(r.Perplexity.Mean)) + "," + P(y.Map(r.Adherence.Mean))));
@@ -63,7 +71,7 @@ public static class SvgPlotWriter
                 double px = x.Map(r.Perplexity.Mean), py = y.Map(r.Adherence.Mean);
                 ErrorBar(svg, r, px, y, c);
                 svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"point\" data-method=\"{Esc(r.Method.Key)}\" cx=\"{P(px)}\" cy=\"{P(py)}\" r=\"4.5\" fill=\"{c}\"><title>{Esc(Tooltip(r))}</title></circle>\n");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{P(px + 7)}\" y=\"{P(py - 7)}\" font-size=\"10\" fill=\"{c}\">w={Esc(ReportColumns.Number(r.Method.Weight, "0.##"))}</text>\n");
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{P(px + dx)}\" y=\"{P(py + dy)}\" text-anchor=\"{anchor}\" font-size=\"10\" fill=\"{c}\">w={Esc(ReportColumns.Number(r.Method.Weight, "0.##"))}</text>\n");
             }
 
             legend.Add((series.Key.Replace("pad-sc", "PAD self-contrast", StringComparison.Ordinal).Replace("pad-rm", "PAD reward model", StringComparison.Ordinal), $"line:{c}"));
@@ -76,7 +84,6 @@ public static class SvgPlotWriter
             string c = isBase ? "#222222" : "#d62728";
             ErrorBar(svg, r, px, y, c);
             svg.Append(Marker(isBase ? "square" : "diamond", px, py, c, r.Method.Key, Tooltip(r)));
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{P(px + 9)}\" y=\"{P(py + 14)}\" font-size=\"10\" fill=\"{c}\">{(isBase ? "base" : "prompting")}</text>\n");
             legend.Add((isBase ? "base (no preference)" : "preference prompting (w = 0)", isBase ? $"square:{c}" : $"diamond:{c}"));
         }
 
