@@ -107,6 +107,26 @@ public sealed class StoryEvalRunTests(StoryModel story) : IClassFixture<StoryMod
         Assert.Equal(runner.TotalCells, stored.Select(r => r.CellKey).Distinct().Count());
     }
 
+    [Fact]
+    public async Task SeparateRewardModelAddsItsMethodsAndItsForwardCalls()
+    {
+        // A second instance of the same checkpoint stands in for a personalized reward model with the same vocabulary.
+        using Models.ILanguageModel rewardModel = new Llama2c.Llama2cModelLoader().Load(story.Path);
+        EvalSuite shipped = EvalSuiteLoader.Load(Path.Combine(AppContext.BaseDirectory, "suites", "stories.json"));
+        var suite = new EvalSuite { Name = "rm", Prompts = shipped.Prompts, Preferences = [shipped.Preferences[0]] };
+        var runner = new EvalRunner(story.Model, suite, new EvalOptions { Weights = [2f], TopKs = [10], MaxTokens = 8, MaxPrompts = 1 }, rewardModel: rewardModel);
+
+        IReadOnlyList<EvalRecord> records = await runner.RunAsync();
+
+        Assert.Equal(["base", "prompting", "pad-sc w=2 k=10", "pad-rm w=2 k=10"], runner.Methods.Select(m => m.Key));
+        EvalRecord rm = records.Single(r => r.Kind == EvalMethodKind.PadRewardModel);
+
+        // Two models cannot share a batch: every step is one call on each, after one prefill on each.
+        Assert.Equal(8, rm.Tokens);
+        Assert.Equal(2 * rm.Tokens, rm.ForwardCalls);
+        Assert.NotEqual(runner.Fingerprint, new EvalRunner(story.Model, suite, runner.Options).Fingerprint);
+    }
+
     private EvalRunner Runner()
     {
         EvalSuite shipped = EvalSuiteLoader.Load(Path.Combine(AppContext.BaseDirectory, "suites", "stories.json"));

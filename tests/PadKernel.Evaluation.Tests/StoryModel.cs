@@ -12,20 +12,23 @@ public sealed class StoryModel : IDisposable
         if (string.IsNullOrEmpty(models))
         {
             DirectoryInfo? dir = new(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PadKernel.sln")))
+            while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "PadKernel.sln")))
             {
                 dir = dir.Parent;
             }
 
-            models = dir is null ? "models" : Path.Combine(dir.FullName, "..", "shared", "models");
+            models = dir is null ? "models" : System.IO.Path.Combine(dir.FullName, "..", "shared", "models");
         }
 
-        string path = Path.Combine(models, "stories260K");
+        string path = System.IO.Path.Combine(models, "stories260K");
         Assert.True(Directory.Exists(path), $"The story model is missing at '{path}': set PADKERNEL_MODELS to the folder holding stories260K/ (scripts/test.sh points it at ../shared/models).");
+        Path = path;
         Model = new Llama2cModelLoader().Load(path);
     }
 
     public ILanguageModel Model { get; }
+
+    public string Path { get; }
 
     public void Dispose() => Model.Dispose();
 }
