@@ -108,7 +108,27 @@ public sealed class Llama2cModel : ILanguageModel
                 group[i] = sequence;
             }
 
-            Forward(group.AsSpan(0, sequences.Length), tokens, computeLogits: true);
+            int count = sequences.Length;
+            if (_parallelBatch && count >= 2)
+            {
+                // The caller takes the larger half: the pool thread needs a moment to start.
+                int split = (count + 1) / 2;
+                Llama2cBatchWork work = group[split].Work ??= new Llama2cBatchWork();
+                work.Offer(this, group.AsSpan(split, count - split), tokens[split..]);
+                try
+                {
+                    ForwardStep(group.AsSpan(0, split), tokens[..split]);
+                }
+                finally
+                {
+                    work.RunOrWait();
+                }
+            }
+            else
+            {
+                ForwardStep(group.AsSpan(0, count), tokens);
+            }
+
             for (int i = 0; i < sequences.Length; i++)
             {
                 group[i].SetHasLogits();
@@ -143,6 +163,9 @@ public sealed class Llama2cModel : ILanguageModel
         }
     }
 
+    /// <summary>Advances each sequence by its token and computes its logits.</summary>
+    internal void ForwardStep(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens) => Forward(group, tokens, computeLogits: true);
+
     internal void Prefill(Llama2cSequence sequence, ReadOnlySpan<int> tokens)
     {
         ReadOnlySpan<Llama2cSequence> group = new(ref sequence);
@@ -154,6 +177,7 @@ public sealed class Llama2cModel : ILanguageModel
     }
 
     /// <summary>Advances every sequence of <paramref name="group"/> by its token, layer by layer, sharing each weight pass.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens, bool computeLogits)
     {
         Llama2cConfig c = _config;
@@ -187,7 +211,7 @@ public sealed class Llama2cModel : ILanguageModel
             {
                 float[] scratch = sequence.Scratch;
                 Span<float> x = scratch.AsSpan(layout.X, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(x, scratch.AsSpan(layout.Xb2, dim), x);
+                Llama2cKernels.AddInPlace(x, scratch.AsSpan(layout.Xb2, dim));
                 Llama2cKernels.RmsNorm(scratch.AsSpan(layout.Xb, dim), x, rmsFeedForward);
             }
 
@@ -201,8 +225,7 @@ public sealed class Llama2cModel : ILanguageModel
             Project(group, w.Down.AsSpan(l * dim * w.HiddenStride, dim * w.HiddenStride), w.HiddenStride, layout.Hidden, layout.Xb2, dim);
             foreach (Llama2cSequence sequence in group)
             {
-                Span<float> x = sequence.Scratch.AsSpan(layout.X, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(x, sequence.Scratch.AsSpan(layout.Xb2, dim), x);
+                Llama2cKernels.AddInPlace(sequence.Scratch.AsSpan(layout.X, dim), sequence.Scratch.AsSpan(layout.Xb2, dim));
             }
         }
 
@@ -226,6 +249,7 @@ public sealed class Llama2cModel : ILanguageModel
     }
 
     // out = W · in for every sequence of the group, two sequences per pass over W.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Project(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<float> matrix, int stride, int input, int output, int rows)
     {
         int s = 0;
@@ -243,6 +267,7 @@ public sealed class Llama2cModel : ILanguageModel
     }
 
     // RoPE on q and k, append k and v to the cache, then attention of every head over positions 0..pos into xb.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Attend(Llama2cSequence sequence, int layer)
     {
         Llama2cConfig c = _config;
@@ -256,9 +281,8 @@ public sealed class Llama2cModel : ILanguageModel
 
         ReadOnlySpan<float> cos = _weights.RopeCos.AsSpan(pos * half, half);
         ReadOnlySpan<float> sin = _weights.RopeSin.AsSpan(pos * half, half);
-        Rotate(q, cos, sin, headSize);
-        Rotate(k, cos, sin, headSize);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(q, _attentionScale, q);
+        Rotate(q, cos, sin, headSize, _attentionScale);
+        Rotate(k, cos, sin, headSize, 1f);
 
         int stride = layout.SequenceStride;
         int kvHeads = c.KvHeads;
@@ -285,13 +309,15 @@ public sealed class Llama2cModel : ILanguageModel
             int keyBase = ((layer * kvHeads) + g) * headSize * stride;
             int valueBase = ((layer * kvHeads) + g) * c.SequenceLength * headSize;
             Llama2cKernels.Scores(q.Slice(h * headSize, headSize), keys.AsSpan(keyBase, headSize * stride), stride, count, attention);
-            float sum = Llama2cKernels.ExpNormalize(attention[..count]);
+            float sum = Llama2cKernels.ExpNormalize(attention, count);
             Llama2cKernels.WeightedValues(attention[..count], values.AsSpan(valueBase, count * headSize), 1f / sum, output.Slice(h * headSize, headSize));
         }
     }
 
-    // Rotates each (even, odd) pair of every head by the position's angle, as run.c does.
-    private static void Rotate(Span<float> vector, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int headSize)
+    // Rotates each (even, odd) pair of every head by the position's angle, as run.c does, then scales (q carries
+    // the 1/sqrt(head_size) of the attention scores, so the score loop has no extra multiply).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Rotate(Span<float> vector, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int headSize, float scale)
     {
         for (int head = 0; head < vector.Length; head += headSize)
         {
@@ -300,8 +326,8 @@ public sealed class Llama2cModel : ILanguageModel
                 int i = head + (2 * pair);
                 float v0 = vector[i];
                 float v1 = vector[i + 1];
-                vector[i] = (v0 * cos[pair]) - (v1 * sin[pair]);
-                vector[i + 1] = (v0 * sin[pair]) + (v1 * cos[pair]);
+                vector[i] = ((v0 * cos[pair]) - (v1 * sin[pair])) * scale;
+                vector[i + 1] = ((v0 * sin[pair]) + (v1 * cos[pair])) * scale;
             }
         }
     }
