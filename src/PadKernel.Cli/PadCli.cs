@@ -25,6 +25,7 @@ public static class PadCli
             CompareCommand.Create(context),
             BenchCommand.Create(context),
             ModelsCommand.Create(context),
+            EvalCommand.Create(context),
         };
 
         try

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 using PadKernel.Models;
 using PadKernel.Text;
 using PadKernel.Tokenizers.Components;
@@ -55,22 +56,28 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         }
 
         _isSpecial = new bool[size];
+        var isAdded = new bool[size];
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (AddedToken token in definition.AddedTokens)
         {
             _tokenText[token.Id] = token.Content;
             _isSpecial[token.Id] = token.Special;
+            isAdded[token.Id] = true;
             added[token.Content] = token.Id;
         }
 
         _addedTokens = added.ToFrozenDictionary(StringComparer.Ordinal);
         _addedTokenSplitter = new AddedTokenSplitter(definition.AddedTokens.Where(t => !t.Special).Select(t => (t.Content, t.Id)));
 
-        // Precomputed so that GetTokenBytes never allocates.
+        // Precomputed so that GetTokenBytes never allocates. Non-special added tokens are their text verbatim (the
+        // reference decoder passes them through unchanged); special ones are skipped.
         _tokenBytes = new byte[size][];
         for (int id = 0; id < size; id++)
         {
-            _tokenBytes[id] = _isSpecial[id] || _tokenText[id] is null ? [] : definition.Decoding.GetBytes(_tokenText[id]!);
+            string? tokenText = _tokenText[id];
+            _tokenBytes[id] = _isSpecial[id] || tokenText is null ? []
+                : isAdded[id] ? Encoding.UTF8.GetBytes(tokenText)
+                : definition.Decoding.GetBytes(tokenText);
         }
 
         BosTokenId = Resolve(config.BosToken ?? definition.TemplateBosToken);
@@ -142,12 +149,14 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         }
 
         string input = text.ToString();
+        SegmentStart start = atStartOfText ? SegmentStart.TextStart : SegmentStart.Continuation;
         if (_addedTokenSplitter.IsEmpty)
         {
-            EncodeSegment(input, destination, atStartOfText);
+            EncodeSegment(input, destination, start);
             return;
         }
 
+        // As in Hugging Face, text after an added token is a segment of its own (see SegmentStart).
         bool first = true;
         foreach (var (segment, id) in _addedTokenSplitter.Split(input))
         {
@@ -157,7 +166,7 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             }
             else
             {
-                EncodeSegment(segment, destination, atStartOfText && first);
+                EncodeSegment(segment, destination, first ? start : SegmentStart.AfterAddedToken);
             }
 
             first = false;
@@ -208,20 +217,20 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         return _addedTokens.TryGetValue(tokenText, out id) || _model.Vocabulary.TryGetValue(tokenText, out id);
     }
 
-    // A token starts the text after nothing (-1) or after a control token such as BOS.
-    private bool StartsText(int previousTokenId) =>
-        previousTokenId < 0 || ((uint)previousTokenId < (uint)_isSpecial.Length && _isSpecial[previousTokenId]);
+    // The decoder's Strip/Metaspace removes the space at the start of the decoded text: the first token of the text
+    // comes after nothing (-1) or after BOS. Other control tokens are skipped when decoding, so text goes on across them.
+    private bool StartsText(int previousTokenId) => previousTokenId < 0 || previousTokenId == BosTokenId;
 
-    private void EncodeSegment(string segment, List<int> destination, bool atStartOfText)
+    /// <summary>The words BPE sees for <paramref name="text"/> (normalizer and pre-tokenizer only; for tests).</summary>
+    internal List<string> PreTokenize(string text) =>
+        Words(_normalizer?.Normalize(text, SegmentStart.TextStart) ?? text, SegmentStart.TextStart);
+
+    private List<string> Words(string normalized, SegmentStart start) =>
+        _preTokenizer is null ? [normalized] : _preTokenizer.PreTokenize([normalized], start);
+
+    private void EncodeSegment(string segment, List<int> destination, SegmentStart start)
     {
-        string normalized = _normalizer?.Normalize(segment, atStartOfText) ?? segment;
-        if (_preTokenizer is null)
-        {
-            _model.Encode(normalized, destination);
-            return;
-        }
-
-        foreach (string word in _preTokenizer.PreTokenize([normalized], atStartOfText))
+        foreach (string word in Words(_normalizer?.Normalize(segment, start) ?? segment, start))
         {
             _model.Encode(word, destination);
         }

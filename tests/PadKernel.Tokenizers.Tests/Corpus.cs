@@ -48,6 +48,7 @@ internal static class Corpus
             "日本語のテキストと中文文本，한국어 텍스트。",
             "Emoji: 😀😃😄 👩‍💻 🏳️‍🌈 👍🏽 🇫🇷",
             "Mathematical 𝐀𝐁𝐂 𝟏𝟐𝟑 and 𠀀𠀁 (astral letters and digits)",
+            "mixed x𝐀y z𝟏2 3𝟏𝟐𝟑4 ab𠀀cd 𝟏𝟐𝟑𝟒𝟓 ,𝐀 😀a a😀", // astral letters/digits inside words and digit runs
             "Numbers 1234567890 3.14159 -42 1e-10 1,000,000",
             "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n",
             "for (int i = 0; i < n; i++) { sum += a[i] * b[i]; } // C-style",
@@ -63,6 +64,9 @@ internal static class Corpus
             "<s not a token, s> neither, </ s> nor <| endoftext |>",
             "[INST] plain brackets [/INST] <<SYS>>",
             "ÿþ\u0080\u00ad control-ish Latin-1",
+            "split§§here §§ and§§ §§end§§", // "§§" is a non-special added token in some variants
+            "§§ at the start",
+            "§§",
         };
 
         // Long inputs (thousands of characters): the encoder must be efficient, and merges across long words agree.

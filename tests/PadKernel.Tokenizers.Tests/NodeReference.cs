@@ -6,10 +6,10 @@ using System.Text.Json.Nodes;
 namespace PadKernel.Tokenizers.Tests;
 
 /// <summary>One encoding by the reference implementation.</summary>
-internal sealed record ReferenceEncoding(int[] Ids, string Decoded);
+public sealed record ReferenceEncoding(int[] Ids, string Decoded);
 
 /// <summary>The reference's encodings of one corpus for one tokenizer.</summary>
-internal sealed record ReferenceResult(ReferenceEncoding[] Plain, ReferenceEncoding[] Reference);
+public sealed record ReferenceResult(ReferenceEncoding[] Plain, ReferenceEncoding[] Reference, string[][] Pieces);
 
 /// <summary>Runs <c>tests/node/tokenizers-reference.mjs</c> (npm's <c>@huggingface/tokenizers</c>).</summary>
 internal static class NodeReference
@@ -45,7 +45,8 @@ internal static class NodeReference
         foreach (string folder in folders)
         {
             var entry = root[folder]!;
-            results[folder] = new ReferenceResult(Read(entry["plain"]!), Read(entry["reference"]!));
+            string[][] pieces = entry["pieces"]!.AsArray().Select(p => p!.AsArray().Select(x => x!.GetValue<string>()).ToArray()).ToArray();
+            results[folder] = new ReferenceResult(Read(entry["plain"]!), Read(entry["reference"]!), pieces);
         }
 
         return results;

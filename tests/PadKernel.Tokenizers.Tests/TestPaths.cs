@@ -20,6 +20,11 @@ internal static class TestPaths
         return folder;
     }
 
+    /// <summary>Gets the fixture tokenizer, loaded once per test run (instances are immutable and thread-safe).</summary>
+    public static HuggingFaceTokenizer Tokenizer(string name) => Loaded.GetOrAdd(name, n => HuggingFaceTokenizer.Load(Model(n)));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HuggingFaceTokenizer> Loaded = new();
+
     private static string Folder(string variable, string fallback) =>
         Path.GetFullPath(Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : fallback);
 

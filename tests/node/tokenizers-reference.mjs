@@ -1,10 +1,11 @@
 // Reference encodings from @huggingface/tokenizers for the .NET tokenizer tests.
 // stdin: { "tokenizers": ["<folder>", ...], "texts": ["...", ...] }
-// stdout: { "<folder>": { "plain": [{ ids, decoded }], "reference": [{ ids, decoded }] } }
+// stdout: { "<folder>": { "plain": [{ ids, decoded }], "reference": [{ ids, decoded }], "pieces": [[...]] } }
 //   plain:     the tokenizer with its special (control) added tokens removed from text matching, as PadKernel encodes
 //              text (a "</s>" in text is ordinary text);
 //   reference: the tokenizer as shipped (special-token text in the input becomes the control id).
 // Both encode with add_special_tokens: false (no BOS from the post-processor) and decode skipping special tokens.
+//   pieces:    the normalizer and pre-tokenizer alone applied to the whole text (words before BPE).
 import fs from "node:fs";
 import path from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
@@ -40,6 +41,10 @@ for (const folder of input.tokenizers) {
     // Decoding always uses the shipped tokenizer, so special ids are skipped as a model's output would be.
     plain: run(load(folder, true), reference, input.texts),
     reference: run(reference, reference, input.texts),
+    pieces: input.texts.map((text) => {
+      const normalized = reference.normalizer ? reference.normalizer(text) : text;
+      return reference.pre_tokenizer ? reference.pre_tokenizer(normalized, { section_index: 0 }) : [normalized];
+    }),
   };
 }
 process.stdout.write(JSON.stringify(output));

@@ -7,8 +7,8 @@ internal abstract class PreTokenizer
 {
     /// <summary>Splits every piece of <paramref name="pieces"/>; returns the new pieces.</summary>
     /// <param name="pieces">The pieces so far (the first one starts the segment).</param>
-    /// <param name="atStartOfText">Whether the first piece starts the sequence.</param>
-    public abstract List<string> PreTokenize(List<string> pieces, bool atStartOfText);
+    /// <param name="start">Where the segment sits.</param>
+    public abstract List<string> PreTokenize(List<string> pieces, SegmentStart start);
 }
 
 /// <summary>
@@ -20,14 +20,15 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, RegexSplitter? 
     /// <summary>GPT-2's pre-tokenization pattern.</summary>
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 
-    public override List<string> PreTokenize(List<string> pieces, bool atStartOfText)
+    public override List<string> PreTokenize(List<string> pieces, SegmentStart start)
     {
         var result = new List<string>(pieces.Count * 2);
         var split = new List<string>();
         for (int p = 0; p < pieces.Count; p++)
         {
             string piece = pieces[p];
-            if (addPrefixSpace && atStartOfText && p == 0 && !piece.StartsWith(' '))
+            // As in Hugging Face, every piece gets the prefix space, except the first one of a continuation.
+            if (addPrefixSpace && (p > 0 || start != SegmentStart.Continuation) && !piece.StartsWith(' '))
             {
                 piece = " " + piece;
             }
@@ -53,23 +54,24 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, RegexSplitter? 
 
     private static string ToAlphabet(string word)
     {
+        const int StackLimit = 256;
         int byteCount = Encoding.UTF8.GetByteCount(word);
-        Span<byte> bytes = byteCount <= 512 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Span<byte> bytes = byteCount <= StackLimit ? stackalloc byte[StackLimit] : new byte[byteCount];
+        Span<char> chars = byteCount <= StackLimit ? stackalloc char[StackLimit] : new char[byteCount];
         Encoding.UTF8.GetBytes(word, bytes);
-        return string.Create(byteCount, bytes.ToArray(), static (chars, state) =>
+        for (int i = 0; i < byteCount; i++)
         {
-            for (int i = 0; i < state.Length; i++)
-            {
-                chars[i] = ByteLevelAlphabet.ByteToChar[state[i]];
-            }
-        });
+            chars[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
+        }
+
+        return new string(chars[..byteCount]);
     }
 }
 
 /// <summary><c>Split</c> with a regex or literal pattern.</summary>
 internal sealed class SplitPreTokenizer(RegexSplitter splitter, SplitBehavior behavior, bool invert) : PreTokenizer
 {
-    public override List<string> PreTokenize(List<string> pieces, bool atStartOfText)
+    public override List<string> PreTokenize(List<string> pieces, SegmentStart start)
     {
         var result = new List<string>(pieces.Count * 2);
         foreach (string piece in pieces)
@@ -97,7 +99,7 @@ internal enum PrependScheme
 /// <summary><c>Metaspace</c>: spaces become <c>▁</c>, a <c>▁</c> is prepended per the scheme, optional split before each <c>▁</c>.</summary>
 internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme scheme, bool split) : PreTokenizer
 {
-    public override List<string> PreTokenize(List<string> pieces, bool atStartOfText)
+    public override List<string> PreTokenize(List<string> pieces, SegmentStart start)
     {
         var result = new List<string>(pieces.Count);
         for (int p = 0; p < pieces.Count; p++)
@@ -105,8 +107,8 @@ internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme sche
             string piece = pieces[p].Replace(' ', replacement);
             bool prepend = scheme switch
             {
-                PrependScheme.Always => atStartOfText || p > 0,
-                PrependScheme.First => atStartOfText && p == 0,
+                PrependScheme.Always => p > 0 || start != SegmentStart.Continuation,
+                PrependScheme.First => p == 0 && start == SegmentStart.TextStart,
                 _ => false,
             };
             if (prepend && piece.Length > 0 && piece[0] != replacement)
@@ -121,19 +123,19 @@ internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme sche
             }
 
             // Split before every replacement character (MergedWithNext).
-            int start = 0;
+            int wordStart = 0;
             for (int i = 1; i < piece.Length; i++)
             {
                 if (piece[i] == replacement)
                 {
-                    result.Add(piece[start..i]);
-                    start = i;
+                    result.Add(piece[wordStart..i]);
+                    wordStart = i;
                 }
             }
 
-            if (start < piece.Length)
+            if (wordStart < piece.Length)
             {
-                result.Add(piece[start..]);
+                result.Add(piece[wordStart..]);
             }
         }
 
@@ -144,11 +146,11 @@ internal sealed class MetaspacePreTokenizer(char replacement, PrependScheme sche
 /// <summary><c>Sequence</c>: the pre-tokenizers in order.</summary>
 internal sealed class SequencePreTokenizer(IReadOnlyList<PreTokenizer> preTokenizers) : PreTokenizer
 {
-    public override List<string> PreTokenize(List<string> pieces, bool atStartOfText)
+    public override List<string> PreTokenize(List<string> pieces, SegmentStart start)
     {
         foreach (PreTokenizer preTokenizer in preTokenizers)
         {
-            pieces = preTokenizer.PreTokenize(pieces, atStartOfText);
+            pieces = preTokenizer.PreTokenize(pieces, start);
         }
 
         return pieces;

@@ -153,12 +153,21 @@ internal sealed class TokenizerJsonReader
                 throw Fail("\"merges\" is not an array");
             }
 
+            // Span look-ups: no substring or concatenation per merge (tens of thousands of them).
+            var lookup = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+            merges.EnsureCapacity(mergesElement.GetArrayLength());
+            Span<char> buffer = stackalloc char[256];
             int rank = 0;
             foreach (JsonElement merge in mergesElement.EnumerateArray())
             {
-                (string left, string right) = ReadMerge(merge, rank);
-                if (!vocab.TryGetValue(left, out int leftId) || !vocab.TryGetValue(right, out int rightId) ||
-                    !vocab.TryGetValue(left + right, out int mergedId))
+                (string text, int split) = ReadMerge(merge, rank);
+                ReadOnlySpan<char> left = text.AsSpan(0, split);
+                ReadOnlySpan<char> right = text.AsSpan(split + (merge.ValueKind == JsonValueKind.String ? 1 : 0));
+                Span<char> joined = left.Length + right.Length <= buffer.Length ? buffer[..(left.Length + right.Length)] : new char[left.Length + right.Length];
+                left.CopyTo(joined);
+                right.CopyTo(joined[left.Length..]);
+                if (!lookup.TryGetValue(left, out int leftId) || !lookup.TryGetValue(right, out int rightId) ||
+                    !lookup.TryGetValue(joined, out int mergedId))
                 {
                     throw Fail($"merge {rank} (\"{left}\" \"{right}\") uses a token missing from the vocab");
                 }
@@ -183,7 +192,8 @@ internal sealed class TokenizerJsonReader
             ignoreMerges: Flag(model, "ignore_merges"));
     }
 
-    private (string Left, string Right) ReadMerge(JsonElement merge, int rank)
+    // A merge as one string and where its right token starts: "a b" as written, or [a, b] joined without a space.
+    private (string Text, int Split) ReadMerge(JsonElement merge, int rank)
     {
         if (merge.ValueKind == JsonValueKind.String)
         {
@@ -194,13 +204,14 @@ internal sealed class TokenizerJsonReader
                 throw Fail($"merge {rank} \"{line}\" is not two tokens separated by one space");
             }
 
-            return (line[..space], line[(space + 1)..]);
+            return (line, space);
         }
 
         if (merge.ValueKind == JsonValueKind.Array && merge.GetArrayLength() == 2 &&
             merge[0].ValueKind == JsonValueKind.String && merge[1].ValueKind == JsonValueKind.String)
         {
-            return (merge[0].GetString()!, merge[1].GetString()!);
+            string left = merge[0].GetString()!;
+            return (left + merge[1].GetString(), left.Length);
         }
 
         throw Fail($"merge {rank} is neither \"a b\" nor [\"a\", \"b\"]");
@@ -272,15 +283,10 @@ internal sealed class TokenizerJsonReader
             }
 
             case "Metaspace":
-            {
-                string replacement = RequiredString(element, "replacement", "Metaspace pre-tokenizer");
-                if (replacement.Length != 1)
-                {
-                    throw Fail("unsupported component: Metaspace replacement that is not one character");
-                }
-
-                return new MetaspacePreTokenizer(replacement[0], ReadPrependScheme(element), Optional(element, "split") is not { ValueKind: JsonValueKind.False });
-            }
+                return new MetaspacePreTokenizer(
+                    ReadReplacement(element, "Metaspace pre-tokenizer"),
+                    ReadPrependScheme(element),
+                    split: Optional(element, "split") is not { ValueKind: JsonValueKind.False });
 
             default:
                 throw Unsupported("pre_tokenizer", type);
@@ -323,19 +329,19 @@ internal sealed class TokenizerJsonReader
             }
 
             case "Metaspace":
-            {
-                string replacement = RequiredString(element, "replacement", "Metaspace decoder");
-                if (replacement.Length != 1)
-                {
-                    throw Fail("unsupported component: Metaspace replacement that is not one character");
-                }
-
-                return [new DecoderStep.MetaspaceStep(replacement[0], ReadPrependScheme(element) != PrependScheme.Never)];
-            }
+                return [new DecoderStep.MetaspaceStep(ReadReplacement(element, "Metaspace decoder"), ReadPrependScheme(element) != PrependScheme.Never)];
 
             default:
                 throw Unsupported("decoder", type);
         }
+    }
+
+    private char ReadReplacement(JsonElement element, string component)
+    {
+        string replacement = RequiredString(element, "replacement", component);
+        return replacement.Length == 1
+            ? replacement[0]
+            : throw Fail($"unsupported component: {component} replacement that is not one character");
     }
 
     private PrependScheme ReadPrependScheme(JsonElement element)
@@ -387,13 +393,23 @@ internal sealed class TokenizerJsonReader
         }
     }
 
-    private string? ReadTemplateBos(JsonElement root)
+    private static string? ReadTemplateBos(JsonElement root) =>
+        Optional(root, "post_processor") is { } post ? TemplateBos(post) : null;
+
+    // TemplateProcessing { single: [ {SpecialToken: {id: "<s>"}}, {Sequence: ...} ] } adds BOS; Llama 3 nests it in a
+    // Sequence of post-processors.
+    private static string? TemplateBos(JsonElement post)
     {
-        // TemplateProcessing { single: [ {SpecialToken: {id: "<s>"}}, {Sequence: ...} ] } adds BOS.
-        if (Optional(root, "post_processor") is { } post &&
-            post.TryGetProperty("type", out JsonElement type) && type.GetString() == "TemplateProcessing" &&
+        string? type = post.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (type == "Sequence" && post.TryGetProperty("processors", out JsonElement processors) && processors.ValueKind == JsonValueKind.Array)
+        {
+            return processors.EnumerateArray().Select(TemplateBos).FirstOrDefault(bos => bos is not null);
+        }
+
+        if (type == "TemplateProcessing" &&
             post.TryGetProperty("single", out JsonElement single) && single.ValueKind == JsonValueKind.Array &&
-            single.GetArrayLength() > 0 && single[0].TryGetProperty("SpecialToken", out JsonElement first) &&
+            single.GetArrayLength() > 0 && single[0].ValueKind == JsonValueKind.Object &&
+            single[0].TryGetProperty("SpecialToken", out JsonElement first) &&
             first.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String)
         {
             return id.GetString();
