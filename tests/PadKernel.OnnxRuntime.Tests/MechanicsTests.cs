@@ -56,6 +56,27 @@ public sealed class MechanicsTests
                     AssertClose(alone[i].Logits, batched[i].Logits, Tolerance(model), $"{name}: sequence {i}, step {step}");
                 }
             }
+
+            // Leaving the steady batch: another order, a single append and a rewind all read the batch's kept presents.
+            IModelSequence[] reordered = [batched[2], batched[0]];
+            model.DecodeBatch(reordered, [7, 8]);
+            alone[2].Append([7]);
+            alone[0].Append([8]);
+            AssertClose(alone[2].Logits, batched[2].Logits, Tolerance(model), $"{name}: reordered batch, sequence 2");
+            AssertClose(alone[0].Logits, batched[0].Logits, Tolerance(model), $"{name}: reordered batch, sequence 0");
+
+            batched[1].Append([9]);
+            alone[1].Append([9]);
+            AssertClose(alone[1].Logits, batched[1].Logits, Tolerance(model), $"{name}: append after batch");
+
+            batched[2].Rewind(5);
+            alone[2].Rewind(5);
+            model.DecodeBatch(batched, [10, 11, 12]);
+            for (int i = 0; i < alone.Length; i++)
+            {
+                alone[i].Append([10 + i]);
+                AssertClose(alone[i].Logits, batched[i].Logits, Tolerance(model), $"{name}: after rewind, sequence {i}");
+            }
         }
         finally
         {

@@ -251,6 +251,16 @@ public sealed class OnnxModel : ILanguageModel
             }
         }
 
+        // Steady PAD state: the same sequences as the last batched run, whose presents become these pasts as they are.
+        BatchResidency? resident = batch > 1 && sequences[0].Residency is { } r0 && r0.Matches(sequences) ? r0 : null;
+        if (resident is null)
+        {
+            foreach (OnnxModelSequence sequence in sequences)
+            {
+                sequence.Materialize();
+            }
+        }
+
         int total = maxPast + step;
         int cacheCount = b.Past.Length;
         int bytesPerPosition = sequences[0].BytesPerPosition;
@@ -258,7 +268,7 @@ public sealed class OnnxModel : ILanguageModel
 
         // Scratch: ids, mask, positions (8 bytes per element covers int64) and, for batches, the padded pasts.
         int idsBytes = batch * step * 8, maskBytes = batch * total * 8, posBytes = batch * step * 8;
-        long pastBytes = direct ? 0 : (long)batch * maxPast * bytesPerPosition;
+        long pastBytes = direct || resident is not null ? 0 : (long)batch * maxPast * bytesPerPosition;
         byte[] scratch = ArrayPool<byte>.Shared.Rent(idsBytes + maskBytes + posBytes + 8);
         GCHandle pin = GCHandle.Alloc(scratch, GCHandleType.Pinned);
 
@@ -332,7 +342,11 @@ public sealed class OnnxModel : ILanguageModel
             shape[rank++] = b.HeadSize;
             for (int c = 0; c < cacheCount; c++)
             {
-                if (direct)
+                if (resident is not null)
+                {
+                    inputs[b.Past[c]] = resident.Present(c);
+                }
+                else if (direct)
                 {
                     fixed (byte* cache = sequences[0].CacheBuffer(c))
                     {
@@ -379,19 +393,35 @@ public sealed class OnnxModel : ILanguageModel
                 }
             }
 
-            // Present: [.., batch, heads, total, head_size]; each row keeps its own positions (after its padding).
-            for (int r = 0; r < batch; r++)
+            // Present: [.., batch, heads, total, head_size]. A single sequence copies it into its own cache; a batch
+            // keeps the tensors as its residency, each row's positions after its padding.
+            if (direct)
             {
-                sequences[r].EnsureCapacity(sequences[r].Length + step);
+                OnnxModelSequence sequence = sequences[0];
+                sequence.EnsureCapacity(sequence.Length + step);
+                for (int c = 0; c < cacheCount; c++)
+                {
+                    sequence.StorePresent(c, (byte*)NativeMethods.GetTensorData(outputs[1 + c]), 1, 0, total, 0, sequence.Length + step);
+                }
             }
-
-            for (int c = 0; c < cacheCount; c++)
+            else if (resident is not null)
             {
-                byte* present = (byte*)NativeMethods.GetTensorData(outputs[1 + c]);
+                // The borrowed pasts are released here, with the residency's previous presents.
+                foreach (int index in b.Past)
+                {
+                    inputs[index] = 0;
+                }
+
+                resident.Advance(outputs[1..], total);
+            }
+            else
+            {
+                var presents = outputs[1..].ToArray();
+                outputs[1..].Clear();
+                var residency = new BatchResidency(sequences.ToArray(), presents, total);
                 for (int r = 0; r < batch; r++)
                 {
-                    OnnxModelSequence sequence = sequences[r];
-                    sequence.StorePresent(c, present, batch, r, total, maxPast - sequence.Length, sequence.Length + step);
+                    sequences[r].Reside(residency, r, maxPast - sequences[r].Length);
                 }
             }
 
@@ -412,6 +442,15 @@ public sealed class OnnxModel : ILanguageModel
         }
         finally
         {
+            if (resident is not null)
+            {
+                // Pasts borrowed from the residency stay its own (also when the run failed).
+                foreach (int index in b.Past)
+                {
+                    inputs[index] = 0;
+                }
+            }
+
             foreach (nint value in inputs)
             {
                 if (value != 0)

@@ -1,4 +1,5 @@
 using PadKernel.Models;
+using PadKernel.OnnxRuntime.Native;
 
 namespace PadKernel.OnnxRuntime.Models;
 
@@ -14,6 +15,9 @@ public sealed class OnnxModelSequence : IModelSequence
     private int capacity;
     private bool hasLogits;
     private bool disposed;
+    private BatchResidency? residency;
+    private int residentRow;
+    private int residentOffset;
 
     internal OnnxModelSequence(OnnxModel model)
     {
@@ -59,6 +63,7 @@ public sealed class OnnxModelSequence : IModelSequence
         ObjectDisposedException.ThrowIf(disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Length);
+        Materialize();
         if (length != Length)
         {
             Relayout(Length, length, 0);
@@ -71,12 +76,44 @@ public sealed class OnnxModelSequence : IModelSequence
     /// <inheritdoc/>
     public void Dispose()
     {
+        residency?.Detach();
+        residency = null;
         disposed = true;
         hasLogits = false;
         cache = [];
     }
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
+
+    /// <summary>Gets the batch whose present tensors hold this sequence's cache, if any.</summary>
+    internal BatchResidency? Residency => residency;
+
+    /// <summary>Records that row <paramref name="row"/> of <paramref name="batch"/> now holds this sequence's cache, after <paramref name="offset"/> padding positions.</summary>
+    internal void Reside(BatchResidency batch, int row, int offset)
+    {
+        residency?.Detach();
+        residency = batch;
+        residentRow = row;
+        residentOffset = offset;
+    }
+
+    /// <summary>Copies this sequence's rows out of its batch residency (if any) into its own cache.</summary>
+    internal unsafe void Materialize()
+    {
+        if (residency is not { } batch)
+        {
+            return;
+        }
+
+        EnsureCapacity(Length);
+        for (int c = 0; c < cache.Length; c++)
+        {
+            StorePresent(c, (byte*)NativeMethods.GetTensorData(batch.Present(c)), batch.Members.Length, residentRow, batch.Total, residentOffset, Length);
+        }
+
+        residency = null;
+        batch.Detach();
+    }
 
     /// <summary>Gets cache tensor <paramref name="index"/>: <c>[planes, heads, Length, head_size]</c>, contiguous, pinned.</summary>
     internal byte[] CacheBuffer(int index) => cache[index];
@@ -92,7 +129,8 @@ public sealed class OnnxModelSequence : IModelSequence
         int newCapacity = Math.Max(length, Math.Max(16, capacity * 2));
         newCapacity = Math.Min(Math.Max(newCapacity, length), Math.Max(length, model.Info.ContextLength));
         int bytes = newCapacity * BytesPerPosition;
-        int used = Length * BytesPerPosition;
+        // A sequence whose cache lives in a batch residency has nothing valid of its own to keep.
+        int used = residency is null ? Length * BytesPerPosition : 0;
         for (int i = 0; i < cache.Length; i++)
         {
             // Pinned so that tensors can point at the cache directly, with no copy and no per-call pinning.
