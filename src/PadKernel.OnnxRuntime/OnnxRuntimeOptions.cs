@@ -22,7 +22,10 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Gets or sets the CUDA device id used when <see cref="ExecutionProvider"/> is <c>cuda</c>.</summary>
     public int DeviceId { get; set; }
 
-    /// <summary>Gets or sets the number of threads inside one operator; 0 lets ONNX Runtime choose; null keeps genai_config.json's value.</summary>
+    /// <summary>
+    /// Gets or sets the number of threads inside one operator; 0 lets ONNX Runtime choose. When null, genai_config.json's
+    /// value applies, else 1 for models under 64 MiB (too small to repay a thread pool) and ONNX Runtime's default above.
+    /// </summary>
     public int? IntraOpThreads { get; set; }
 
     /// <summary>Gets or sets the number of threads across operators; 0 lets ONNX Runtime choose; null keeps genai_config.json's value.</summary>

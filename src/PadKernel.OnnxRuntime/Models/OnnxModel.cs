@@ -19,6 +19,8 @@ public sealed class OnnxModel : ILanguageModel
     private readonly InferenceSession session;
     private readonly nint[] inputNames;
     private readonly nint[] outputNames;
+    private const long SmallModelBytes = 64L << 20;
+
     private long runCount;
 
     // Some GenAI exports (their attention-mask subgraph) accept several new tokens only when the past is empty;
@@ -120,7 +122,7 @@ public sealed class OnnxModel : ILanguageModel
             ExecutionProvider = options.ExecutionProvider,
             DeviceId = options.DeviceId,
             GraphOptimizationLevel = options.GraphOptimizationLevel,
-            IntraOpThreads = options.IntraOpThreads ?? config.Decoder.IntraOpThreads,
+            IntraOpThreads = options.IntraOpThreads ?? config.Decoder.IntraOpThreads ?? DefaultIntraOpThreads(onnxPath),
             InterOpThreads = options.InterOpThreads ?? config.Decoder.InterOpThreads,
         };
 
@@ -471,6 +473,22 @@ public sealed class OnnxModel : ILanguageModel
             ArrayPool<byte>.Shared.Return(scratch);
             NativeMemory.Free(pastBase);
         }
+    }
+
+    /// <summary>
+    /// One thread for small graphs, whose per-operator work is too short to repay the thread pool's synchronisation
+    /// (stories260K runs about 1.6x faster on one thread than on ORT's default pool); ORT's default otherwise.
+    /// </summary>
+    private static int? DefaultIntraOpThreads(string onnxPath)
+    {
+        long bytes = new FileInfo(onnxPath).Length;
+        string externalData = onnxPath + ".data";
+        if (File.Exists(externalData))
+        {
+            bytes += new FileInfo(externalData).Length;
+        }
+
+        return bytes < SmallModelBytes ? 1 : null;
     }
 
     private static int Size(TensorElementType type) => type == TensorElementType.Int64 ? 8 : 4;
