@@ -178,7 +178,7 @@ public sealed record GenAIConfig
 
         public JsonElement OptionalObject(JsonElement parent, string name, string key)
         {
-            if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            if (!TryGet(parent, name, out JsonElement value))
             {
                 return default;
             }
@@ -194,7 +194,7 @@ public sealed record GenAIConfig
 
         public string? OptionalString(JsonElement parent, string name, string key)
         {
-            if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            if (!TryGet(parent, name, out JsonElement value))
             {
                 return null;
             }
@@ -215,11 +215,11 @@ public sealed record GenAIConfig
         }
 
         public int? OptionalInt(JsonElement parent, string name, string key) =>
-            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null ? Int(parent, name, key) : null;
+            TryGet(parent, name, out _) ? Int(parent, name, key) : null;
 
         public float? OptionalFloat(JsonElement parent, string name, string key)
         {
-            if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            if (!TryGet(parent, name, out JsonElement value))
             {
                 return null;
             }
@@ -229,7 +229,7 @@ public sealed record GenAIConfig
 
         public bool? OptionalBool(JsonElement parent, string name, string key)
         {
-            if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+            if (!TryGet(parent, name, out JsonElement value))
             {
                 return null;
             }
@@ -262,14 +262,14 @@ public sealed record GenAIConfig
             throw Wrong(key, "an integer or a non-empty list of integers", value);
         }
 
-        private JsonElement Required(JsonElement parent, string name, string key)
-        {
-            if (parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind != JsonValueKind.Null)
-            {
-                return value;
-            }
+        private JsonElement Required(JsonElement parent, string name, string key) =>
+            TryGet(parent, name, out JsonElement value) ? value : throw new ModelFormatException(path, $"missing key '{key}'.");
 
-            throw new ModelFormatException(path, $"missing key '{key}'.");
+        /// <summary>A key counts as present when its parent is an object and its value is not null.</summary>
+        private static bool TryGet(JsonElement parent, string name, out JsonElement value)
+        {
+            value = default;
+            return parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
         }
 
         private ModelFormatException Wrong(string key, string expected, JsonElement value) =>
