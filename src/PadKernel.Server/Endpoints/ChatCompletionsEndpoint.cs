@@ -1,0 +1,236 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PadKernel.Server.Authentication;
+using PadKernel.Server.Configuration;
+using PadKernel.Server.Errors;
+using PadKernel.Server.Generation;
+using PadKernel.Server.Protocol;
+
+namespace PadKernel.Server.Endpoints;
+
+/// <summary><c>POST /v1/chat/completions</c>: one answer as JSON, or a stream of chunks as server-sent events.</summary>
+internal sealed partial class ChatCompletionsEndpoint(
+    IChatClient chatClient,
+    ChatRequestTranslator translator,
+    PromptTokenCounter tokenCounter,
+    GenerationGate gate,
+    IOptions<PadServerOptions> options,
+    ILogger<ChatCompletionsEndpoint> logger)
+{
+    private readonly PadServerLimits _limits = options.Value.Limits;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        ChatCompletionRequest request = await RequestBodyReader.ReadAsync(
+            context.Request, ServerJsonContext.Default.ChatCompletionRequest, _limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        ChatCall call = translator.Translate(request, ApiCaller.FromPrincipal(context.User));
+        CheckPromptLength(call);
+
+        using GenerationSlot slot = await gate.EnterAsync(context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            if (call.Stream)
+            {
+                await StreamAsync(context, call, slot).ConfigureAwait(false);
+            }
+            else
+            {
+                await CompleteAsync(context, call, slot).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (slot.Token.IsCancellationRequested)
+        {
+            slot.Cancelled = true;
+            if (slot.RequestAborted.IsCancellationRequested)
+            {
+                LogClientGone(logger, context.TraceIdentifier);
+                return;
+            }
+
+            // The drain time of a shutdown is over: tell the client, if it still can be told.
+            if (!context.Response.HasStarted)
+            {
+                throw GenerationGate.ShuttingDown();
+            }
+        }
+    }
+
+    private void CheckPromptLength(ChatCall call)
+    {
+        if (tokenCounter.Count(call.Messages) is not int promptTokens)
+        {
+            return;
+        }
+
+        if (promptTokens > _limits.MaxPromptTokens)
+        {
+            throw ApiException.InvalidRequest(
+                $"The messages hold {promptTokens} tokens; this server accepts at most {_limits.MaxPromptTokens} prompt tokens.", "messages", "context_length_exceeded");
+        }
+
+        if (tokenCounter.ContextLength is int contextLength && promptTokens >= contextLength)
+        {
+            throw ApiException.InvalidRequest(
+                $"The messages hold {promptTokens} tokens but the model's context length is {contextLength}.", "messages", "context_length_exceeded");
+        }
+    }
+
+    private async Task CompleteAsync(HttpContext context, ChatCall call, GenerationSlot slot)
+    {
+        ChatResponse response;
+        try
+        {
+            response = await chatClient.GetResponseAsync(call.Messages, call.Options, slot.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Fail(ex);
+        }
+
+        var body = new ChatCompletionResponse
+        {
+            Id = ResponseIds.Create(response.ResponseId),
+            Created = (response.CreatedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
+            Model = call.Model,
+            Choices =
+            [
+                new ChatChoiceDto
+                {
+                    Message = new ResponseMessageDto { Content = response.Text },
+                    FinishReason = FinishReasons.ToWire(response.FinishReason),
+                },
+            ],
+            Usage = Usage(response.Usage),
+        };
+
+        context.Response.ContentType = "application/json";
+        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.ChatCompletionResponse, slot.Token).ConfigureAwait(false);
+    }
+
+    private async Task StreamAsync(HttpContext context, ChatCall call, GenerationSlot slot)
+    {
+        CancellationToken token = slot.Token;
+        IAsyncEnumerator<ChatResponseUpdate> updates = chatClient.GetStreamingResponseAsync(call.Messages, call.Options, token).GetAsyncEnumerator(token);
+        await using (updates.ConfigureAwait(false))
+        {
+            // The first update comes before any byte is sent, so a refused request still gets its HTTP status.
+            bool any;
+            try
+            {
+                any = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw Fail(ex);
+            }
+
+            string id = ResponseIds.Create(any ? updates.Current.ResponseId : null);
+            long created = ((any ? updates.Current.CreatedAt : null) ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+            ChatCompletionChunk chunk = call.IncludeUsage
+                ? new ChatCompletionChunkWithUsage { Id = id, Created = created, Model = call.Model }
+                : new ChatCompletionChunk { Id = id, Created = created, Model = call.Model };
+            var choice = new ChunkChoiceDto();
+            chunk.Choices = [choice];
+            JsonTypeInfo typeInfo = call.IncludeUsage
+                ? ServerJsonContext.Default.ChatCompletionChunkWithUsage
+                : ServerJsonContext.Default.ChatCompletionChunk;
+
+            using ServerSentEventWriter events = await ServerSentEventWriter.StartAsync(context.Response, token).ConfigureAwait(false);
+            choice.Delta.Role = "assistant";
+            choice.Delta.Content = "";
+            await events.WriteAsync(chunk, typeInfo, token).ConfigureAwait(false);
+            choice.Delta.Role = null;
+
+            ChatFinishReason? finish = null;
+            UsageDetails? usage = null;
+            int completionTokens = 0;
+            try
+            {
+                while (any)
+                {
+                    ChatResponseUpdate update = updates.Current;
+                    finish = update.FinishReason ?? finish;
+                    foreach (AIContent content in update.Contents)
+                    {
+                        if (content is UsageContent u)
+                        {
+                            usage = u.Details;
+                        }
+                    }
+
+                    string text = update.Text;
+                    if (text.Length > 0)
+                    {
+                        completionTokens++;
+                        choice.Delta.Content = text;
+                        await events.WriteAsync(chunk, typeInfo, token).ConfigureAwait(false);
+                    }
+
+                    any = await updates.MoveNextAsync().ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Headers are gone: report the failure as an error event, as OpenAI does, and end the stream.
+                ApiException error = Fail(ex);
+                await events.WriteAsync(ErrorWriter.ToBody(error), ServerJsonContext.Default.ErrorResponse, token).ConfigureAwait(false);
+                return;
+            }
+
+            choice.Delta.Content = null;
+            choice.FinishReason = FinishReasons.ToWire(finish);
+            await events.WriteAsync(chunk, typeInfo, token).ConfigureAwait(false);
+
+            if (chunk is ChatCompletionChunkWithUsage withUsage)
+            {
+                withUsage.Choices = [];
+                withUsage.Usage = Usage(usage) ?? new UsageDto
+                {
+                    PromptTokens = tokenCounter.Count(call.Messages) ?? 0,
+                    CompletionTokens = completionTokens,
+                    TotalTokens = (tokenCounter.Count(call.Messages) ?? 0) + completionTokens,
+                };
+                await events.WriteAsync(chunk, typeInfo, token).ConfigureAwait(false);
+            }
+
+            await events.WriteDoneAsync(token).ConfigureAwait(false);
+        }
+    }
+
+    private ApiException Fail(Exception ex)
+    {
+        if (GenerationErrors.ToApiError(ex) is ApiException error)
+        {
+            return error;
+        }
+
+        LogGenerationFailed(logger, ex);
+        return GenerationErrors.ServerFault();
+    }
+
+    private static UsageDto? Usage(UsageDetails? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        int prompt = (int)(usage.InputTokenCount ?? 0);
+        int completion = (int)(usage.OutputTokenCount ?? 0);
+        return new UsageDto
+        {
+            PromptTokens = prompt,
+            CompletionTokens = completion,
+            TotalTokens = (int)(usage.TotalTokenCount ?? prompt + completion),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {TraceId}: the client went away; its generation was cancelled.")]
+    private static partial void LogClientGone(ILogger logger, string traceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A generation failed.")]
+    private static partial void LogGenerationFailed(ILogger logger, Exception exception);
+}
