@@ -44,7 +44,6 @@ public static class PadServerServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyRegistry>();
         services.TryAddSingleton<GenerationGate>();
         services.TryAddSingleton<ServedModel>();
-        services.TryAddSingleton<PromptTokenCounter>();
         services.TryAddSingleton<ChatRequestTranslator>();
         services.TryAddSingleton<ChatCompletionsEndpoint>();
         services.TryAddSingleton<PreferencesEndpoints>();

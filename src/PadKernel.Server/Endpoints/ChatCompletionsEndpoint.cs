@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PadKernel.Server.Authentication;
@@ -13,9 +14,7 @@ namespace PadKernel.Server.Endpoints;
 
 /// <summary><c>POST /v1/chat/completions</c>: one answer as JSON, or a stream of chunks as server-sent events.</summary>
 internal sealed partial class ChatCompletionsEndpoint(
-    IChatClient chatClient,
     ChatRequestTranslator translator,
-    PromptTokenCounter tokenCounter,
     GenerationGate gate,
     IOptions<PadServerOptions> options,
     ILogger<ChatCompletionsEndpoint> logger)
@@ -27,18 +26,21 @@ internal sealed partial class ChatCompletionsEndpoint(
         ChatCompletionRequest request = await RequestBodyReader.ReadAsync(
             context.Request, ServerJsonContext.Default.ChatCompletionRequest, _limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         ChatCall call = translator.Translate(request, ApiCaller.FromPrincipal(context.User));
-        CheckPromptLength(call);
+
+        // The chat client may be scoped (per user); the request scope's instance serves this request.
+        IChatClient chatClient = context.RequestServices.GetRequiredService<IChatClient>();
+        int? promptTokens = CheckPromptLength(chatClient, call);
 
         using GenerationSlot slot = await gate.EnterAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
             if (call.Stream)
             {
-                await StreamAsync(context, call, slot).ConfigureAwait(false);
+                await StreamAsync(context, chatClient, call, slot, promptTokens).ConfigureAwait(false);
             }
             else
             {
-                await CompleteAsync(context, call, slot).ConfigureAwait(false);
+                await CompleteAsync(context, chatClient, call, slot).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (slot.Token.IsCancellationRequested)
@@ -58,11 +60,12 @@ internal sealed partial class ChatCompletionsEndpoint(
         }
     }
 
-    private void CheckPromptLength(ChatCall call)
+    private int? CheckPromptLength(IChatClient chatClient, ChatCall call)
     {
-        if (tokenCounter.Count(call.Messages) is not int promptTokens)
+        (int? tokens, int? contextLength) = PromptTokenCounter.Count(chatClient, call.Messages);
+        if (tokens is not int promptTokens)
         {
-            return;
+            return null;
         }
 
         if (promptTokens > _limits.MaxPromptTokens)
@@ -71,14 +74,16 @@ internal sealed partial class ChatCompletionsEndpoint(
                 $"The messages hold {promptTokens} tokens; this server accepts at most {_limits.MaxPromptTokens} prompt tokens.", "messages", "context_length_exceeded");
         }
 
-        if (tokenCounter.ContextLength is int contextLength && promptTokens >= contextLength)
+        if (contextLength is int length && promptTokens >= length)
         {
             throw ApiException.InvalidRequest(
-                $"The messages hold {promptTokens} tokens but the model's context length is {contextLength}.", "messages", "context_length_exceeded");
+                $"The messages hold {promptTokens} tokens but the model's context length is {length}.", "messages", "context_length_exceeded");
         }
+
+        return promptTokens;
     }
 
-    private async Task CompleteAsync(HttpContext context, ChatCall call, GenerationSlot slot)
+    private async Task CompleteAsync(HttpContext context, IChatClient chatClient, ChatCall call, GenerationSlot slot)
     {
         ChatResponse response;
         try
@@ -110,7 +115,7 @@ internal sealed partial class ChatCompletionsEndpoint(
         await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.ChatCompletionResponse, slot.Token).ConfigureAwait(false);
     }
 
-    private async Task StreamAsync(HttpContext context, ChatCall call, GenerationSlot slot)
+    private async Task StreamAsync(HttpContext context, IChatClient chatClient, ChatCall call, GenerationSlot slot, int? promptTokens)
     {
         CancellationToken token = slot.Token;
         IAsyncEnumerator<ChatResponseUpdate> updates = chatClient.GetStreamingResponseAsync(call.Messages, call.Options, token).GetAsyncEnumerator(token);
@@ -189,9 +194,9 @@ internal sealed partial class ChatCompletionsEndpoint(
                 withUsage.Choices = [];
                 withUsage.Usage = Usage(usage) ?? new UsageDto
                 {
-                    PromptTokens = tokenCounter.Count(call.Messages) ?? 0,
+                    PromptTokens = promptTokens ?? 0,
                     CompletionTokens = completionTokens,
-                    TotalTokens = (tokenCounter.Count(call.Messages) ?? 0) + completionTokens,
+                    TotalTokens = (promptTokens ?? 0) + completionTokens,
                 };
                 await events.WriteAsync(chunk, typeInfo, token).ConfigureAwait(false);
             }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using PadKernel.Alignment;
+using PadKernel.Extensions.AI;
 using PadKernel.Server.Authentication;
 using PadKernel.Server.Configuration;
 using PadKernel.Server.Errors;
@@ -208,7 +210,8 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
         if (pad.Preferences is { } preferences)
         {
             CheckPreferences(preferences, "pad.preferences");
-            properties[PadOptionKeys.Preferences] = PadOptionKeys.ToPreferenceValue(preferences);
+            // A weighted preference travels as a Preference; an unweighted one as its text, so pad.weight applies to it.
+            properties[PadOptionKeys.Preferences] = preferences.Select(p => p.Weight is float w ? (object)new Preference(p.Text, w) : p.Text).ToList();
         }
 
         if (pad.Weight is float weight)

@@ -1,27 +1,36 @@
 using Microsoft.Extensions.AI;
 using PadKernel.Models;
+using PadKernel.Prompts;
 
 namespace PadKernel.Server.Generation;
 
 /// <summary>
-/// Counts a conversation's tokens with the served model's tokenizer (reached through
-/// <c>IChatClient.GetService(typeof(ILanguageModel))</c>), so over-long prompts are refused before they take a
-/// generation slot. The count covers the message text, not the chat template's few control tokens.
+/// Counts a conversation's prompt tokens before it runs, so over-long prompts are refused before they take a
+/// generation slot. The model and chat template come from the chat client (<c>GetService</c>); with both, the count
+/// is exactly the rendered prompt's; with only the model, it is the message text's; with neither, unknown.
 /// </summary>
-internal sealed class PromptTokenCounter(IChatClient chatClient)
+internal static class PromptTokenCounter
 {
-    private readonly Lazy<ILanguageModel?> _model = new(() => chatClient.GetService(typeof(ILanguageModel)) as ILanguageModel);
-
-    /// <summary>Gets the model's context length, or null when the chat client exposes no model.</summary>
-    public int? ContextLength => _model.Value?.Info.ContextLength;
-
-    /// <summary>Returns the number of tokens, or null when the chat client exposes no model.</summary>
-    public int? Count(IReadOnlyList<ChatMessage> messages)
+    /// <summary>Returns the prompt's token count and the model's context length, each null when unknown.</summary>
+    public static (int? Tokens, int? ContextLength) Count(IChatClient chatClient, IReadOnlyList<ChatMessage> messages)
     {
-        ILanguageModel? model = _model.Value;
-        if (model is null)
+        if (chatClient.GetService(typeof(ILanguageModel)) is not ILanguageModel model)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (chatClient.GetService(typeof(ChatTemplate)) is ChatTemplate template)
+        {
+            var prompt = new List<PromptMessage>(messages.Count);
+            foreach (ChatMessage message in messages)
+            {
+                PromptRole role = message.Role == ChatRole.System ? PromptRole.System
+                    : message.Role == ChatRole.Assistant ? PromptRole.Assistant
+                    : PromptRole.User;
+                prompt.Add(new PromptMessage(role, message.Text));
+            }
+
+            return (ChatRequestFactory.Encode(model, template, prompt).Count, model.Info.ContextLength);
         }
 
         var ids = new List<int>();
@@ -30,6 +39,6 @@ internal sealed class PromptTokenCounter(IChatClient chatClient)
             model.Tokenizer.Encode(message.Text, ids);
         }
 
-        return ids.Count + (model.Info.BosTokenId >= 0 ? 1 : 0);
+        return (ids.Count + (model.Info.BosTokenId >= 0 ? 1 : 0), model.Info.ContextLength);
     }
 }
