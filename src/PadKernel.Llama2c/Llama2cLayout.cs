@@ -1,0 +1,68 @@
+namespace PadKernel.Llama2c;
+
+/// <summary>Where each buffer of a sequence lives: offsets into its one scratch array and the sizes of its KV cache.</summary>
+internal sealed class Llama2cLayout
+{
+    public Llama2cLayout(Llama2cWeights weights)
+    {
+        Llama2cConfig c = weights.Config;
+        int offset = 0;
+        int Reserve(int count)
+        {
+            int start = offset;
+            offset += Llama2cKernels.Pad(count);
+            return start;
+        }
+
+        X = Reserve(c.Dim);
+        Xb = Reserve(weights.DimStride);
+        Xb2 = Reserve(c.Dim);
+        Qkv = Reserve(weights.QkvRows);
+        SequenceStride = Llama2cKernels.Pad(c.SequenceLength);
+        Attention = Reserve(SequenceStride);
+        Gate = Reserve(2 * c.HiddenDim);
+        Hidden = Reserve(weights.HiddenStride);
+        LogitsOffset = Reserve(c.VocabularySize);
+        ScratchLength = offset;
+        VocabularySize = c.VocabularySize;
+        KeyCacheLength = (long)c.Layers * c.KvHeads * c.HeadSize * SequenceStride;
+        ValueCacheLength = (long)c.Layers * c.KvHeads * c.SequenceLength * c.HeadSize;
+    }
+
+    /// <summary>Gets the residual stream (dim).</summary>
+    public int X { get; }
+
+    /// <summary>Gets the normalized input of a projection (dim, zero-padded).</summary>
+    public int Xb { get; }
+
+    /// <summary>Gets the output of a projection added back into the residual stream (dim).</summary>
+    public int Xb2 { get; }
+
+    /// <summary>Gets q, k and v of the current position, contiguous.</summary>
+    public int Qkv { get; }
+
+    /// <summary>Gets the attention weights of one head (padded sequence length).</summary>
+    public int Attention { get; }
+
+    /// <summary>Gets w1·x then w3·x (2 × hidden).</summary>
+    public int Gate { get; }
+
+    /// <summary>Gets silu(w1·x) * w3·x (hidden, zero-padded).</summary>
+    public int Hidden { get; }
+
+    /// <summary>Gets the logits (vocabulary).</summary>
+    public int LogitsOffset { get; }
+
+    public int VocabularySize { get; }
+
+    public int ScratchLength { get; }
+
+    /// <summary>Gets the distance between head-dimension rows of the transposed key cache.</summary>
+    public int SequenceStride { get; }
+
+    public long KeyCacheLength { get; }
+
+    public long ValueCacheLength { get; }
+
+    public ReadOnlySpan<float> Logits(float[] scratch) => scratch.AsSpan(LogitsOffset, VocabularySize);
+}
