@@ -177,6 +177,13 @@ internal sealed partial class ChatCompletionsEndpoint(
                     any = await updates.MoveNextAsync().ConfigureAwait(false);
                 }
             }
+            catch (OperationCanceledException) when (token.IsCancellationRequested && !slot.RequestAborted.IsCancellationRequested)
+            {
+                // A shutdown's drain time is over: the client is still there, so tell it why its stream ends early.
+                slot.Cancelled = true;
+                await events.WriteAsync(ErrorWriter.ToBody(GenerationGate.ShuttingDown()), ServerJsonContext.Default.ErrorResponse, slot.RequestAborted).ConfigureAwait(false);
+                return;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Headers are gone: report the failure as an error event, as OpenAI does, and end the stream.

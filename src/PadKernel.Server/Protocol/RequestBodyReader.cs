@@ -56,7 +56,8 @@ internal static partial class RequestBodyReader
         if (unknown.Success)
         {
             string name = unknown.Groups[1].Value;
-            string at = param is null ? name : $"{param}.{name}";
+            // The path may already end at the unknown member (it does for nested objects).
+            string at = param is null ? name : param == name || param.EndsWith("." + name, StringComparison.Ordinal) ? param : $"{param}.{name}";
             return ApiException.InvalidRequest($"Unknown property '{at}'.", at);
         }
 
