@@ -48,12 +48,20 @@ public static class PadCli
     private static IAnsiConsole CreateConsole(TextWriter output)
     {
         bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
+
+        // Redirected output has no terminal width; tables are easier to read (and grep) unwrapped.
+        if (!interactive)
+        {
+            console.Profile.Width = 160;
+        }
+
+        return console;
     }
 }

@@ -51,7 +51,7 @@ public sealed class GenerateCommandTests
         Assert.True(code == 0, error);
         Assert.StartsWith(", a little bird came by and said, \"Hi, Max!", output, StringComparison.Ordinal);
         Assert.Contains("tokens changed by the reward", output, StringComparison.Ordinal);
-        Assert.Contains("'Max'", output, StringComparison.Ordinal);
+        Assert.Contains("' there'    ' a' *", output, StringComparison.Ordinal); // step 1: the reward overrode the base model's top token
     }
 
     [Fact]
