@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PadKernel.Extensions.AI;
 using PadKernel.Models;
@@ -45,11 +46,16 @@ public static class PadServerApplication
 
         builder.WebHost.UseUrls([.. options.Urls]);
 
+        // One line per request is noise for a model server; warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         PadKernelBuilder pad = builder.Services.AddPadKernel(builder.Configuration.GetSection(PadKernelOptions.SectionName), o =>
         {
             if (options.ModelPath is string modelPath)
             {
-                o.ModelPath = modelPath;
+                // Named after its file or folder, so clients see "stories260K" rather than "default".
+                o.AddModel(ModelName(modelPath), modelPath);
+                o.DefaultModel = ModelName(modelPath);
             }
         });
         foreach (IModelLoader loader in options.Loaders)
@@ -71,5 +77,11 @@ public static class PadServerApplication
         app.Services.GetRequiredService<PadModelRegistry>().GetModel();
         app.MapPadServer();
         return app;
+    }
+
+    private static string ModelName(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        return Directory.Exists(full) ? Path.GetFileName(full) : Path.GetFileNameWithoutExtension(full);
     }
 }
