@@ -10,25 +10,34 @@ namespace PadKernel.Server.Protocol;
 /// <summary>Reads a JSON request body under the size limit and turns every failure into a 400/413 that names the field.</summary>
 internal static partial class RequestBodyReader
 {
+    /// <summary>How much of an over-long body is read and discarded so the client, still sending, receives the 413 (TCP resets otherwise).</summary>
+    private const long DrainBytes = 4 * 1024 * 1024;
+
     public static async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, long maxBytes, CancellationToken cancellationToken)
         where T : class
     {
-        // Kestrel enforces the limit while the body streams in, chunked bodies included; a declared length is refused up front.
+        // The exact limit is enforced below; Kestrel's own limit is the hard cap on what is read at all, draining included.
         IHttpMaxRequestBodySizeFeature? size = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (size is { IsReadOnly: false })
         {
-            size.MaxRequestBodySize = maxBytes;
+            size.MaxRequestBodySize = maxBytes + DrainBytes;
         }
 
         if (request.ContentLength > maxBytes)
         {
+            await DrainAsync(request, cancellationToken).ConfigureAwait(false);
             throw ApiException.TooLarge(maxBytes);
         }
 
         T? value;
         try
         {
-            value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken).ConfigureAwait(false);
+            value = await JsonSerializer.DeserializeAsync(new LimitedReadStream(request.Body, maxBytes), typeInfo, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BodyTooLargeException)
+        {
+            await DrainAsync(request, cancellationToken).ConfigureAwait(false);
+            throw ApiException.TooLarge(maxBytes);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -40,6 +49,25 @@ internal static partial class RequestBodyReader
         }
 
         return value ?? throw ApiException.InvalidRequest("The request body must be a JSON object.", null);
+    }
+
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > DrainBytes)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await request.Body.CopyToAsync(Stream.Null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            // Past the hard cap, too slow, or gone: answer anyway.
+        }
     }
 
     /// <summary>Maps a deserialization failure to a 400 whose <c>param</c> is the JSON path of the bad field.</summary>
