@@ -24,6 +24,7 @@ public static class PadCli
             CompareCommand.Create(context),
             BenchCommand.Create(context),
             ModelsCommand.Create(context),
+            EvalCommand.Create(context),
             ServeCommand.Create(context),
         };
 

@@ -184,20 +184,8 @@ public sealed class PadChatClient : IChatClient
         FinishReason = finish,
     };
 
-    private async IAsyncEnumerable<GenerationUpdate> DecodeAsync(Prepared prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (GenerationUpdate update in PadDecoder.DecodeAsync(prepared.Request, cancellationToken).ConfigureAwait(false))
-        {
-            // A chat model ends its turn with a control token that is not always among the model's EOS ids.
-            if (update.FinishReason is null && Array.IndexOf(_endOfTurnIds, update.TokenId) >= 0)
-            {
-                yield return new GenerationUpdate(-1, update.Text, update.Step, FinishReason.Stop);
-                yield break;
-            }
-
-            yield return update;
-        }
-    }
+    private static IAsyncEnumerable<GenerationUpdate> DecodeAsync(Prepared prepared, CancellationToken cancellationToken) =>
+        PadDecoder.DecodeAsync(prepared.Request, cancellationToken);
 
     private async Task<Prepared> PrepareAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
@@ -221,6 +209,9 @@ public sealed class PadChatClient : IChatClient
             StopSequences = options?.StopSequences?.ToList() ?? [],
             PadTopK = pad.PadTopK ?? _options.PadTopK,
             RepetitionPenalty = _options.RepetitionPenalty,
+
+            // A chat model ends its turn with a control token that is not always among the model's EOS ids.
+            StopTokenIds = [.. _endOfTurnIds],
         };
 
         RewardMode mode = pad.Mode ?? _options.DefaultMode;
@@ -270,10 +261,17 @@ public sealed class PadChatClient : IChatClient
         foreach (ChatMessage message in messages)
         {
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            string text = message.Text;
+            if (text.Length == 0 && message.Role != ChatRole.User)
+            {
+                // Function calls and results carry no text; the templates have no tool turns to render them in.
+                continue;
+            }
+
             PromptRole role = message.Role == ChatRole.System ? PromptRole.System
                 : message.Role == ChatRole.Assistant ? PromptRole.Assistant
                 : PromptRole.User;
-            prompt.Add(new PromptMessage(role, message.Text));
+            prompt.Add(new PromptMessage(role, text));
         }
 
         if (!prompt.Any(m => m.Role == PromptRole.User))

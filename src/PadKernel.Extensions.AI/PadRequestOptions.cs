@@ -196,12 +196,22 @@ public sealed class PadRequestOptions
                 return MakePreference(text ?? throw new ArgumentException($"'{key}' preference objects need a 'text'.", key), weight, key);
             }
 
-            case IDictionary dictionary:
-                return FromPairs(dictionary.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(e.Key?.ToString() ?? "", e.Value)), defaultWeight, key);
             case IEnumerable<KeyValuePair<string, object?>> pairs:
                 return FromPairs(pairs, defaultWeight, key);
+            case IDictionary dictionary:
+                return FromPairs(Entries(dictionary), defaultWeight, key);
             default:
                 throw WrongType(key, item, "a string or a {text, weight} object in the list");
+        }
+    }
+
+    // A non-generic dictionary (for example what a YAML reader makes of a mapping) enumerates DictionaryEntry values.
+    private static IEnumerable<KeyValuePair<string, object?>> Entries(IDictionary dictionary)
+    {
+        IDictionaryEnumerator entries = dictionary.GetEnumerator();
+        while (entries.MoveNext())
+        {
+            yield return new KeyValuePair<string, object?>(entries.Key.ToString() ?? "", entries.Value);
         }
     }
 

@@ -15,39 +15,39 @@ internal sealed class Llama2cLayout
         }
 
         X = Reserve(c.Dim);
-        Xb = Reserve(weights.DimStride);
-        Xb2 = Reserve(c.Dim);
+        Xb = Reserve(c.Dim);
+        Xb2 = Reserve(weights.DimRows);
         Qkv = Reserve(weights.QkvRows);
         SequenceStride = Llama2cKernels.Pad(c.SequenceLength);
         Attention = Reserve(SequenceStride);
-        Gate = Reserve(2 * c.HiddenDim);
-        Hidden = Reserve(weights.HiddenStride);
+        Gate = Reserve(2 * weights.HiddenRows);
+        Hidden = Reserve(c.HiddenDim);
         LogitsOffset = Reserve(c.VocabularySize);
         ScratchLength = offset;
         VocabularySize = c.VocabularySize;
         KeyCacheLength = (long)c.Layers * c.KvHeads * c.HeadSize * SequenceStride;
-        ValueCacheLength = (long)c.Layers * c.KvHeads * c.SequenceLength * c.HeadSize;
+        ValueCacheLength = KeyCacheLength;
     }
 
     /// <summary>Gets the residual stream (dim).</summary>
     public int X { get; }
 
-    /// <summary>Gets the normalized input of a projection (dim, zero-padded).</summary>
+    /// <summary>Gets the normalized input of a projection (dim).</summary>
     public int Xb { get; }
 
     /// <summary>Gets the output of a projection added back into the residual stream (dim).</summary>
     public int Xb2 { get; }
 
-    /// <summary>Gets q, k and v of the current position, contiguous.</summary>
+    /// <summary>Gets q, k and v of the current position, each starting on a whole panel.</summary>
     public int Qkv { get; }
 
     /// <summary>Gets the attention weights of one head (padded sequence length).</summary>
     public int Attention { get; }
 
-    /// <summary>Gets w1·x then w3·x (2 × hidden).</summary>
+    /// <summary>Gets w1·x then w3·x, each starting on a whole panel.</summary>
     public int Gate { get; }
 
-    /// <summary>Gets silu(w1·x) * w3·x (hidden, zero-padded).</summary>
+    /// <summary>Gets silu(w1·x) * w3·x (hidden).</summary>
     public int Hidden { get; }
 
     /// <summary>Gets the logits (vocabulary).</summary>

@@ -13,15 +13,15 @@ public sealed class Llama2cModel : ILanguageModel
     private readonly Llama2cWeights _weights;
     private readonly Llama2cConfig _config;
     private readonly Llama2cTokenizer _tokenizer;
-    private readonly bool _parallelBatch;
+    private readonly Llama2cBatchThreading _batchThreading;
     private readonly float _attentionScale;
 
-    private Llama2cModel(Llama2cWeights weights, Llama2cTokenizer tokenizer, string modelId, bool parallelBatch)
+    private Llama2cModel(Llama2cWeights weights, Llama2cTokenizer tokenizer, string modelId, Llama2cBatchThreading batchThreading)
     {
         _weights = weights;
         _config = weights.Config;
         _tokenizer = tokenizer;
-        _parallelBatch = parallelBatch;
+        _batchThreading = batchThreading;
         _attentionScale = 1f / MathF.Sqrt(_config.HeadSize);
         Layout = new Llama2cLayout(weights);
         Info = new ModelInfo
@@ -66,7 +66,7 @@ public sealed class Llama2cModel : ILanguageModel
         }
 
         string modelId = options.ModelId ?? Path.GetFileNameWithoutExtension(checkpointPath);
-        return new Llama2cModel(weights, tokenizer, modelId, options.ParallelBatch);
+        return new Llama2cModel(weights, tokenizer, modelId, options.BatchThreading);
     }
 
     /// <inheritdoc />
@@ -108,7 +108,21 @@ public sealed class Llama2cModel : ILanguageModel
                 group[i] = sequence;
             }
 
-            Forward(group.AsSpan(0, sequences.Length), tokens, computeLogits: true);
+            int count = sequences.Length;
+            Llama2cBatchTuner? tuner = _batchThreading == Llama2cBatchThreading.Adaptive && count >= 2 ? group[0].Tuner ??= new Llama2cBatchTuner() : null;
+            bool parallel = count >= 2 && (tuner?.ChooseParallel() ?? _batchThreading == Llama2cBatchThreading.Split);
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (parallel)
+            {
+                ForwardSplit(group.AsSpan(0, count), tokens);
+            }
+            else
+            {
+                ForwardStep(group.AsSpan(0, count), tokens);
+            }
+
+            tuner?.Record(parallel, start);
+
             for (int i = 0; i < sequences.Length; i++)
             {
                 group[i].SetHasLogits();
@@ -143,6 +157,9 @@ public sealed class Llama2cModel : ILanguageModel
         }
     }
 
+    /// <summary>Advances each sequence by its token and computes its logits.</summary>
+    internal void ForwardStep(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens) => Forward(group, tokens, computeLogits: true);
+
     internal void Prefill(Llama2cSequence sequence, ReadOnlySpan<int> tokens)
     {
         ReadOnlySpan<Llama2cSequence> group = new(ref sequence);
@@ -154,58 +171,121 @@ public sealed class Llama2cModel : ILanguageModel
     }
 
     /// <summary>Advances every sequence of <paramref name="group"/> by its token, layer by layer, sharing each weight pass.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens, bool computeLogits)
     {
-        Llama2cConfig c = _config;
-        Llama2cWeights w = _weights;
-        Llama2cLayout layout = Layout;
-        int dim = c.Dim, hidden = c.HiddenDim;
+        Embed(group, tokens);
+        for (int l = 0; l < _config.Layers; l++)
+        {
+            Layer(group, l);
+        }
 
+        Complete(group, computeLogits);
+    }
+
+    /// <summary>
+    /// Runs a batch split across the caller and a pool thread. The caller starts on its half; before each later layer
+    /// it checks whether the pool thread has picked up the other half, and if not, takes it back: it brings that half
+    /// up to the same layer and continues with the whole batch in one pass, losing only the catch-up.
+    /// </summary>
+    private void ForwardSplit(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens)
+    {
+        // The caller takes the larger half: the pool thread needs a moment to start.
+        int split = (group.Length + 1) / 2;
+        ReadOnlySpan<Llama2cSequence> mine = group[..split], theirs = group[split..];
+        Llama2cBatchWork work = theirs[0].Work ??= new Llama2cBatchWork();
+        work.Offer(this, theirs, tokens[split..]);
+        bool merged = false;
+        try
+        {
+            Embed(mine, tokens[..split]);
+            for (int l = 0; l < _config.Layers; l++)
+            {
+                if (!merged && l > 0 && work.TryClaim())
+                {
+                    merged = true;
+                    Embed(theirs, tokens[split..]);
+                    for (int k = 0; k < l; k++)
+                    {
+                        Layer(theirs, k);
+                    }
+                }
+
+                Layer(merged ? group : mine, l);
+            }
+
+            Complete(merged ? group : mine, computeLogits: true);
+        }
+        finally
+        {
+            if (merged)
+            {
+                work.Release();
+            }
+            else
+            {
+                work.RunOrWait();
+            }
+        }
+    }
+
+    private void Embed(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens)
+    {
+        int dim = _config.Dim;
         for (int s = 0; s < group.Length; s++)
         {
-            w.Embedding.AsSpan(tokens[s] * dim, dim).CopyTo(group[s].Scratch.AsSpan(layout.X, dim));
+            _weights.Embedding.AsSpan(tokens[s] * dim, dim).CopyTo(group[s].Scratch.AsSpan(Layout.X, dim));
         }
+    }
 
-        for (int l = 0; l < c.Layers; l++)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Layer(ReadOnlySpan<Llama2cSequence> group, int layer)
+    {
+        Llama2cWeights w = _weights;
+        Llama2cLayout layout = Layout;
+        int dim = _config.Dim, hidden = _config.HiddenDim;
+        ReadOnlySpan<float> rmsAttention = w.RmsAttention.AsSpan(layer * dim, dim);
+        foreach (Llama2cSequence sequence in group)
         {
-            ReadOnlySpan<float> rmsAttention = w.RmsAttention.AsSpan(l * dim, dim);
-            foreach (Llama2cSequence sequence in group)
-            {
-                float[] scratch = sequence.Scratch;
-                Llama2cKernels.RmsNorm(scratch.AsSpan(layout.Xb, dim), scratch.AsSpan(layout.X, dim), rmsAttention);
-            }
-
-            Project(group, w.Qkv.AsSpan(l * w.QkvRows * w.DimStride, w.QkvRows * w.DimStride), w.DimStride, layout.Xb, layout.Qkv, w.QkvRows);
-            foreach (Llama2cSequence sequence in group)
-            {
-                Attend(sequence, l);
-            }
-
-            Project(group, w.Output.AsSpan(l * dim * w.DimStride, dim * w.DimStride), w.DimStride, layout.Xb, layout.Xb2, dim);
-            ReadOnlySpan<float> rmsFeedForward = w.RmsFeedForward.AsSpan(l * dim, dim);
-            foreach (Llama2cSequence sequence in group)
-            {
-                float[] scratch = sequence.Scratch;
-                Span<float> x = scratch.AsSpan(layout.X, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(x, scratch.AsSpan(layout.Xb2, dim), x);
-                Llama2cKernels.RmsNorm(scratch.AsSpan(layout.Xb, dim), x, rmsFeedForward);
-            }
-
-            Project(group, w.Gate.AsSpan(l * 2 * hidden * w.DimStride, 2 * hidden * w.DimStride), w.DimStride, layout.Xb, layout.Gate, 2 * hidden);
-            foreach (Llama2cSequence sequence in group)
-            {
-                float[] scratch = sequence.Scratch;
-                Llama2cKernels.SwiGlu(scratch.AsSpan(layout.Gate, hidden), scratch.AsSpan(layout.Gate + hidden, hidden), scratch.AsSpan(layout.Hidden, hidden));
-            }
-
-            Project(group, w.Down.AsSpan(l * dim * w.HiddenStride, dim * w.HiddenStride), w.HiddenStride, layout.Hidden, layout.Xb2, dim);
-            foreach (Llama2cSequence sequence in group)
-            {
-                Span<float> x = sequence.Scratch.AsSpan(layout.X, dim);
-                System.Numerics.Tensors.TensorPrimitives.Add(x, sequence.Scratch.AsSpan(layout.Xb2, dim), x);
-            }
+            float[] scratch = sequence.Scratch;
+            Llama2cKernels.RmsNorm(scratch.AsSpan(layout.Xb, dim), scratch.AsSpan(layout.X, dim), rmsAttention);
         }
 
+        Project(group, w.Qkv.AsSpan(layer * w.QkvSize, w.QkvSize), dim, layout.Xb, layout.Qkv, w.QkvRows);
+        foreach (Llama2cSequence sequence in group)
+        {
+            Attend(sequence, layer);
+        }
+
+        Project(group, w.Output.AsSpan(layer * w.OutputSize, w.OutputSize), dim, layout.Xb, layout.Xb2, w.DimRows);
+        ReadOnlySpan<float> rmsFeedForward = w.RmsFeedForward.AsSpan(layer * dim, dim);
+        foreach (Llama2cSequence sequence in group)
+        {
+            float[] scratch = sequence.Scratch;
+            Span<float> x = scratch.AsSpan(layout.X, dim);
+            Llama2cKernels.AddInPlace(x, scratch.AsSpan(layout.Xb2, dim));
+            Llama2cKernels.RmsNorm(scratch.AsSpan(layout.Xb, dim), x, rmsFeedForward);
+        }
+
+        Project(group, w.Gate.AsSpan(layer * w.GateSize, w.GateSize), dim, layout.Xb, layout.Gate, 2 * w.HiddenRows);
+        foreach (Llama2cSequence sequence in group)
+        {
+            float[] scratch = sequence.Scratch;
+            Llama2cKernels.SwiGlu(scratch.AsSpan(layout.Gate, hidden), scratch.AsSpan(layout.Gate + w.HiddenRows, hidden), scratch.AsSpan(layout.Hidden, hidden));
+        }
+
+        Project(group, w.Down.AsSpan(layer * w.DownSize, w.DownSize), hidden, layout.Hidden, layout.Xb2, w.DimRows);
+        foreach (Llama2cSequence sequence in group)
+        {
+            Llama2cKernels.AddInPlace(sequence.Scratch.AsSpan(layout.X, dim), sequence.Scratch.AsSpan(layout.Xb2, dim));
+        }
+    }
+
+    private void Complete(ReadOnlySpan<Llama2cSequence> group, bool computeLogits)
+    {
+        Llama2cWeights w = _weights;
+        Llama2cLayout layout = Layout;
+        int dim = _config.Dim;
         foreach (Llama2cSequence sequence in group)
         {
             sequence.Position++;
@@ -222,27 +302,45 @@ public sealed class Llama2cModel : ILanguageModel
             Llama2cKernels.RmsNorm(scratch.AsSpan(layout.Xb, dim), scratch.AsSpan(layout.X, dim), w.RmsFinal);
         }
 
-        Project(group, w.Classifier, w.DimStride, layout.Xb, layout.LogitsOffset, c.VocabularySize);
+        Project(group, w.Classifier, dim, layout.Xb, layout.LogitsOffset, Llama2cKernels.Pad(_config.VocabularySize));
     }
 
-    // out = W · in for every sequence of the group, two sequences per pass over W.
-    private static void Project(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<float> matrix, int stride, int input, int output, int rows)
+    // out = W · in for every sequence of the group; each pass over W serves up to four sequences.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Project(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<float> panels, int columns, int input, int output, int rows)
     {
         int s = 0;
+        for (; s + 4 <= group.Length; s += 4)
+        {
+            float[] a = group[s].Scratch, b = group[s + 1].Scratch, c = group[s + 2].Scratch, d = group[s + 3].Scratch;
+            Llama2cMatVec.Multiply4(
+                panels,
+                columns,
+                a.AsSpan(input, columns),
+                b.AsSpan(input, columns),
+                c.AsSpan(input, columns),
+                d.AsSpan(input, columns),
+                a.AsSpan(output, rows),
+                b.AsSpan(output, rows),
+                c.AsSpan(output, rows),
+                d.AsSpan(output, rows));
+        }
+
         for (; s + 2 <= group.Length; s += 2)
         {
             float[] a = group[s].Scratch, b = group[s + 1].Scratch;
-            Llama2cKernels.MatVec2(matrix, stride, a.AsSpan(input, stride), b.AsSpan(input, stride), a.AsSpan(output, rows), b.AsSpan(output, rows));
+            Llama2cMatVec.Multiply2(panels, columns, a.AsSpan(input, columns), b.AsSpan(input, columns), a.AsSpan(output, rows), b.AsSpan(output, rows));
         }
 
         if (s < group.Length)
         {
             float[] a = group[s].Scratch;
-            Llama2cKernels.MatVec(matrix, stride, a.AsSpan(input, stride), a.AsSpan(output, rows));
+            Llama2cMatVec.Multiply(panels, columns, a.AsSpan(input, columns), a.AsSpan(output, rows));
         }
     }
 
     // RoPE on q and k, append k and v to the cache, then attention of every head over positions 0..pos into xb.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Attend(Llama2cSequence sequence, int layer)
     {
         Llama2cConfig c = _config;
@@ -251,28 +349,26 @@ public sealed class Llama2cModel : ILanguageModel
         int pos = sequence.Position;
         float[] scratch = sequence.Scratch;
         Span<float> q = scratch.AsSpan(layout.Qkv, dim);
-        Span<float> k = scratch.AsSpan(layout.Qkv + dim, kvDim);
-        Span<float> v = scratch.AsSpan(layout.Qkv + dim + kvDim, kvDim);
+        Span<float> k = scratch.AsSpan(layout.Qkv + _weights.DimRows, kvDim);
+        Span<float> v = scratch.AsSpan(layout.Qkv + _weights.DimRows + _weights.KvRows, kvDim);
 
         ReadOnlySpan<float> cos = _weights.RopeCos.AsSpan(pos * half, half);
         ReadOnlySpan<float> sin = _weights.RopeSin.AsSpan(pos * half, half);
-        Rotate(q, cos, sin, headSize);
-        Rotate(k, cos, sin, headSize);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(q, _attentionScale, q);
+        Rotate(q, cos, sin, headSize, _attentionScale);
+        Rotate(k, cos, sin, headSize, 1f);
 
         int stride = layout.SequenceStride;
         int kvHeads = c.KvHeads;
         float[] keys = sequence.Keys, values = sequence.Values;
         for (int g = 0; g < kvHeads; g++)
         {
-            long keyBase = (((long)layer * kvHeads) + g) * headSize * stride;
+            // Both caches are [layer][kv head][head dim][position]: each head dimension is a row of positions.
+            int cacheBase = (((layer * kvHeads) + g) * headSize * stride) + pos;
             for (int i = 0; i < headSize; i++)
             {
-                keys[keyBase + (i * stride) + pos] = k[(g * headSize) + i];
+                keys[cacheBase + (i * stride)] = k[(g * headSize) + i];
+                values[cacheBase + (i * stride)] = v[(g * headSize) + i];
             }
-
-            long valueBase = ((((long)layer * kvHeads) + g) * c.SequenceLength * headSize) + ((long)pos * headSize);
-            v.Slice(g * headSize, headSize).CopyTo(values.AsSpan((int)valueBase, headSize));
         }
 
         int count = pos + 1;
@@ -281,17 +377,19 @@ public sealed class Llama2cModel : ILanguageModel
         Span<float> output = scratch.AsSpan(layout.Xb, dim);
         for (int h = 0; h < c.Heads; h++)
         {
-            int g = h / kvMul;
-            int keyBase = ((layer * kvHeads) + g) * headSize * stride;
-            int valueBase = ((layer * kvHeads) + g) * c.SequenceLength * headSize;
-            Llama2cKernels.Scores(q.Slice(h * headSize, headSize), keys.AsSpan(keyBase, headSize * stride), stride, count, attention);
-            float sum = Llama2cKernels.ExpNormalize(attention[..count]);
-            Llama2cKernels.WeightedValues(attention[..count], values.AsSpan(valueBase, count * headSize), 1f / sum, output.Slice(h * headSize, headSize));
+            int cacheBase = ((layer * kvHeads) + (h / kvMul)) * headSize * stride;
+            ReadOnlySpan<float> headKeys = keys.AsSpan(cacheBase, headSize * stride);
+            ReadOnlySpan<float> headValues = values.AsSpan(cacheBase, headSize * stride);
+            Llama2cKernels.Scores(q.Slice(h * headSize, headSize), headKeys, stride, count, attention);
+            float sum = Llama2cKernels.ExpNormalize(attention, count);
+            Llama2cKernels.WeightedValues(attention, count, headValues, stride, 1f / sum, output.Slice(h * headSize, headSize));
         }
     }
 
-    // Rotates each (even, odd) pair of every head by the position's angle, as run.c does.
-    private static void Rotate(Span<float> vector, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int headSize)
+    // Rotates each (even, odd) pair of every head by the position's angle, as run.c does, then scales (q carries
+    // the 1/sqrt(head_size) of the attention scores, so the score loop has no extra multiply).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Rotate(Span<float> vector, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, int headSize, float scale)
     {
         for (int head = 0; head < vector.Length; head += headSize)
         {
@@ -300,8 +398,8 @@ public sealed class Llama2cModel : ILanguageModel
                 int i = head + (2 * pair);
                 float v0 = vector[i];
                 float v1 = vector[i + 1];
-                vector[i] = (v0 * cos[pair]) - (v1 * sin[pair]);
-                vector[i + 1] = (v0 * sin[pair]) + (v1 * cos[pair]);
+                vector[i] = ((v0 * cos[pair]) - (v1 * sin[pair])) * scale;
+                vector[i + 1] = ((v0 * sin[pair]) + (v1 * cos[pair])) * scale;
             }
         }
     }

@@ -7,9 +7,9 @@ public sealed class Llama2cModelOptions
     public string? ModelId { get; set; }
 
     /// <summary>
-    /// Gets or sets a value indicating whether <see cref="Llama2cModel.DecodeBatch"/> splits a batch of two or more
-    /// sequences across two threads (the caller's and one thread-pool thread). Single-sequence decoding is always
-    /// single-threaded. Default: true when the machine has more than one processor.
+    /// Gets or sets how <see cref="Llama2cModel.DecodeBatch"/> uses threads for a batch of two or more sequences.
+    /// Single-sequence decoding is always single-threaded. Default: <see cref="Llama2cBatchThreading.Adaptive"/> on a
+    /// machine with more than one processor, otherwise <see cref="Llama2cBatchThreading.Serial"/>.
     /// </summary>
-    public bool ParallelBatch { get; set; } = Environment.ProcessorCount > 1;
+    public Llama2cBatchThreading BatchThreading { get; set; } = Environment.ProcessorCount > 1 ? Llama2cBatchThreading.Adaptive : Llama2cBatchThreading.Serial;
 }

@@ -26,11 +26,17 @@ internal sealed class Llama2cSequence : IModelSequence
     /// <summary>Gets the key cache, <c>[layer][kv head][head dim][position]</c>: positions contiguous so scores vectorize across them.</summary>
     internal float[] Keys { get; }
 
-    /// <summary>Gets the value cache, <c>[layer][kv head][position][head dim]</c>: one row per position for the weighted sum.</summary>
+    /// <summary>Gets the value cache, laid out like <see cref="Keys"/> so the weighted sum also runs along positions.</summary>
     internal float[] Values { get; }
 
     /// <summary>Gets or sets the number of cached positions.</summary>
     internal int Position { get; set; }
+
+    /// <summary>Gets or sets the state that lets this sequence's share of a batch run on a pool thread (created on first use).</summary>
+    internal Llama2cBatchWork? Work { get; set; }
+
+    /// <summary>Gets or sets the measurements that pick serial or split batches when this sequence leads a batch (created on first use).</summary>
+    internal Llama2cBatchTuner? Tuner { get; set; }
 
     public ILanguageModel Model => _model;
 

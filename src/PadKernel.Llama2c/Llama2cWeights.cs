@@ -14,18 +14,19 @@ internal sealed class Llama2cWeights
     private Llama2cWeights(Llama2cConfig config)
     {
         Config = config;
-        DimStride = Llama2cKernels.Pad(config.Dim);
-        HiddenStride = Llama2cKernels.Pad(config.HiddenDim);
-        QkvRows = config.Dim + (2 * config.KvDim);
+        DimRows = Llama2cKernels.Pad(config.Dim);
+        KvRows = Llama2cKernels.Pad(config.KvDim);
+        HiddenRows = Llama2cKernels.Pad(config.HiddenDim);
+        QkvRows = DimRows + (2 * KvRows);
         Embedding = new float[(long)config.VocabularySize * config.Dim];
         RmsAttention = new float[config.Layers * config.Dim];
         RmsFeedForward = new float[config.Layers * config.Dim];
         RmsFinal = new float[config.Dim];
-        Qkv = new float[(long)config.Layers * QkvRows * DimStride];
-        Output = new float[(long)config.Layers * config.Dim * DimStride];
-        Gate = new float[(long)config.Layers * 2 * config.HiddenDim * DimStride];
-        Down = new float[(long)config.Layers * config.Dim * HiddenStride];
-        Classifier = new float[(long)config.VocabularySize * DimStride];
+        Qkv = new float[(long)config.Layers * QkvSize];
+        Output = new float[(long)config.Layers * OutputSize];
+        Gate = new float[(long)config.Layers * GateSize];
+        Down = new float[(long)config.Layers * DownSize];
+        Classifier = new float[(long)Llama2cKernels.Pad(config.VocabularySize) * config.Dim];
         int half = config.HeadSize / 2;
         RopeCos = new float[config.SequenceLength * half];
         RopeSin = new float[config.SequenceLength * half];
@@ -33,14 +34,25 @@ internal sealed class Llama2cWeights
 
     public Llama2cConfig Config { get; }
 
-    /// <summary>Gets the padded row length of matrices whose input is a model-dimension vector.</summary>
-    public int DimStride { get; }
+    /// <summary>Gets the model dimension rounded up to whole panels.</summary>
+    public int DimRows { get; }
 
-    /// <summary>Gets the padded row length of the down projection, whose input is a hidden-dimension vector.</summary>
-    public int HiddenStride { get; }
+    /// <summary>Gets the key/value width rounded up to whole panels.</summary>
+    public int KvRows { get; }
 
-    /// <summary>Gets the number of rows of the fused q/k/v matrix.</summary>
+    /// <summary>Gets the hidden dimension rounded up to whole panels.</summary>
+    public int HiddenRows { get; }
+
+    /// <summary>Gets the output rows of the fused q/k/v product: q, then k at <see cref="DimRows"/>, then v at DimRows + KvRows.</summary>
     public int QkvRows { get; }
+
+    public int QkvSize => QkvRows * Config.Dim;
+
+    public int OutputSize => DimRows * Config.Dim;
+
+    public int GateSize => 2 * HiddenRows * Config.Dim;
+
+    public int DownSize => DimRows * Config.HiddenDim;
 
     public float[] Embedding { get; }
 
@@ -50,19 +62,19 @@ internal sealed class Llama2cWeights
 
     public float[] RmsFinal { get; }
 
-    /// <summary>Gets, per layer, wq then wk then wv: QkvRows rows of DimStride.</summary>
+    /// <summary>Gets, per layer, the panels of wq, wk and wv (see <see cref="Llama2cMatVec"/>).</summary>
     public float[] Qkv { get; }
 
-    /// <summary>Gets, per layer, wo: Dim rows of DimStride.</summary>
+    /// <summary>Gets, per layer, the panels of wo.</summary>
     public float[] Output { get; }
 
-    /// <summary>Gets, per layer, w1 then w3: 2 × HiddenDim rows of DimStride.</summary>
+    /// <summary>Gets, per layer, the panels of w1 then those of w3 (its outputs start at <see cref="HiddenRows"/>).</summary>
     public float[] Gate { get; }
 
-    /// <summary>Gets, per layer, w2: Dim rows of HiddenStride.</summary>
+    /// <summary>Gets, per layer, the panels of w2.</summary>
     public float[] Down { get; }
 
-    /// <summary>Gets the classifier: VocabularySize rows of DimStride.</summary>
+    /// <summary>Gets the panels of the classifier.</summary>
     public float[] Classifier { get; }
 
     /// <summary>Gets cos(pos · freq) for each position and each pair of a head, <c>[pos * HeadSize/2 + pair]</c>.</summary>
@@ -113,18 +125,18 @@ internal sealed class Llama2cWeights
 
         for (int l = 0; l < layers; l++)
         {
-            Span<float> qkv = Qkv.AsSpan(l * QkvRows * DimStride, QkvRows * DimStride);
-            CopyRows(wq.Slice(l * dim * dim, dim * dim), dim, dim, qkv, DimStride);
-            CopyRows(wk.Slice(l * kvDim * dim, kvDim * dim), kvDim, dim, qkv[(dim * DimStride)..], DimStride);
-            CopyRows(wv.Slice(l * kvDim * dim, kvDim * dim), kvDim, dim, qkv[((dim + kvDim) * DimStride)..], DimStride);
-            CopyRows(wo.Slice(l * dim * dim, dim * dim), dim, dim, Output.AsSpan(l * dim * DimStride), DimStride);
-            Span<float> gate = Gate.AsSpan(l * 2 * hidden * DimStride, 2 * hidden * DimStride);
-            CopyRows(w1.Slice(l * hidden * dim, hidden * dim), hidden, dim, gate, DimStride);
-            CopyRows(w3.Slice(l * hidden * dim, hidden * dim), hidden, dim, gate[(hidden * DimStride)..], DimStride);
-            CopyRows(w2.Slice(l * dim * hidden, dim * hidden), dim, hidden, Down.AsSpan(l * dim * HiddenStride), HiddenStride);
+            Span<float> qkv = Qkv.AsSpan(l * QkvSize, QkvSize);
+            Llama2cMatVec.Pack(wq.Slice(l * dim * dim, dim * dim), dim, dim, qkv);
+            Llama2cMatVec.Pack(wk.Slice(l * kvDim * dim, kvDim * dim), kvDim, dim, qkv[(DimRows * dim)..]);
+            Llama2cMatVec.Pack(wv.Slice(l * kvDim * dim, kvDim * dim), kvDim, dim, qkv[((DimRows + KvRows) * dim)..]);
+            Llama2cMatVec.Pack(wo.Slice(l * dim * dim, dim * dim), dim, dim, Output.AsSpan(l * OutputSize, OutputSize));
+            Span<float> gate = Gate.AsSpan(l * GateSize, GateSize);
+            Llama2cMatVec.Pack(w1.Slice(l * hidden * dim, hidden * dim), hidden, dim, gate);
+            Llama2cMatVec.Pack(w3.Slice(l * hidden * dim, hidden * dim), hidden, dim, gate[(HiddenRows * dim)..]);
+            Llama2cMatVec.Pack(w2.Slice(l * dim * hidden, dim * hidden), dim, hidden, Down.AsSpan(l * DownSize, DownSize));
         }
 
-        CopyRows(classifier, c.VocabularySize, dim, Classifier, DimStride);
+        Llama2cMatVec.Pack(classifier, c.VocabularySize, dim, Classifier);
 
         foreach (float value in source)
         {
@@ -154,13 +166,5 @@ internal sealed class Llama2cWeights
         ReadOnlySpan<float> slice = source.Slice(offset, checked((int)count));
         offset += (int)count;
         return slice;
-    }
-
-    private static void CopyRows(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination, int stride)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            source.Slice(r * columns, columns).CopyTo(destination.Slice(r * stride, columns));
-        }
     }
 }

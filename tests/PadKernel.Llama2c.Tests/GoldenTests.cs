@@ -20,9 +20,17 @@ public sealed class GoldenTests
 
     [Theory]
     [MemberData(nameof(PadCases))]
-    public void PadReproducesGoldenWithoutParallelBatches(int index)
+    public void PadReproducesGoldenWithSerialBatches(int index)
     {
-        using Llama2cModel model = Stories260K.Load(new Llama2cModelOptions { ParallelBatch = false });
+        using Llama2cModel model = Stories260K.Load(new Llama2cModelOptions { BatchThreading = Llama2cBatchThreading.Serial });
+        Reproduce(Case(index), model);
+    }
+
+    [Theory]
+    [MemberData(nameof(PadCases))]
+    public void PadReproducesGoldenWithSplitBatches(int index)
+    {
+        using Llama2cModel model = Stories260K.Load(new Llama2cModelOptions { BatchThreading = Llama2cBatchThreading.Split });
         Reproduce(Case(index), model);
     }
 

@@ -62,6 +62,12 @@ public static class PadKernelServiceCollectionExtensions
             services.GetService<IPadUserContext>());
     }
 
-    private static string KeyName(object? key) => key as string
-        ?? throw new InvalidOperationException($"PadKernel services are keyed by model name (a string), not by {key?.GetType().Name ?? "null"}.");
+    // Enumerating keyed services with KeyedService.AnyKey (as Semantic Kernel's Kernel.GetAllServices does for every
+    // key it saw registered) asks this factory for the AnyKey key itself: answer with the default model then.
+    private static string? KeyName(object? key) => key switch
+    {
+        string name => name,
+        _ when ReferenceEquals(key, KeyedService.AnyKey) => null,
+        _ => throw new InvalidOperationException($"PadKernel services are keyed by model name (a string), not by {key?.GetType().Name ?? "null"}."),
+    };
 }

@@ -30,6 +30,12 @@ public sealed class GenerationOptions
     /// </summary>
     public bool IgnoreEndOfSequence { get; set; }
 
+    /// <summary>
+    /// Gets or sets further token ids that end generation like EOS (for example a chat template's end-of-turn token such
+    /// as <c>&lt;|im_end|&gt;</c> when the model's EOS list lacks it). They are not part of the output. Default none.
+    /// </summary>
+    public IList<int> StopTokenIds { get; set; } = [];
+
     /// <summary>Gets or sets the size of PAD's candidate set K: the top-k tokens of the base logits that the reward re-scores. Default 10.</summary>
     public int PadTopK { get; set; } = 10;
 
@@ -57,6 +63,7 @@ public sealed class GenerationOptions
             throw new ArgumentOutOfRangeException(nameof(RepetitionPenalty), RepetitionPenalty, "RepetitionPenalty must be a finite number > 0.");
         }
 
+        ArgumentNullException.ThrowIfNull(StopTokenIds, nameof(StopTokenIds));
         foreach (string stop in StopSequences)
         {
             if (string.IsNullOrEmpty(stop))
