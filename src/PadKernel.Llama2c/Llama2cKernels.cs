@@ -382,7 +382,7 @@ internal static class Llama2cKernels
 
     // The four horizontal sums of four accumulators as one Vector128.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    internal static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {
         if (Avx.IsSupported)
         {
