@@ -369,8 +369,12 @@ internal static class Llama2cKernels
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512.Create(1f));
-        Vector512<int> bits = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
-        return Vector512.AndNot(p * bits.AsSingle(), underflow);
+
+        // p · 2^n: vscalefps does it in one instruction; otherwise build 2^n from its exponent bits.
+        Vector512<float> result = Avx512F.IsSupported
+            ? Avx512F.Scale(p, n)
+            : p * ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+        return Vector512.AndNot(result, underflow);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
