@@ -150,7 +150,7 @@ internal sealed class DecodeSession : IDisposable
         PadStep? step;
         int next = _rewards.Length > 0 ? ChoosePad(logits, out step) : ChoosePlain(logits, out step);
 
-        if (next == _info.BosTokenId || _info.IsEndOfSequence(next))
+        if ((!_options.IgnoreEndOfSequence && (next == _info.BosTokenId || _info.IsEndOfSequence(next))) || _options.StopTokenIds.Contains(next))
         {
             return new GenerationUpdate(-1, Finish(string.Empty), step, FinishReason.Stop);
         }

@@ -1,5 +1,6 @@
 using PadKernel.Decoding;
 using PadKernel.Models;
+using PadKernel.Prompts;
 using PadKernel.Text;
 
 namespace PadKernel.Alignment;
@@ -30,39 +31,12 @@ public static class PadPrompts
         RewardMode mode = RewardMode.SelfContrast,
         ILanguageModel? rewardModel = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentNullException.ThrowIfNull(preferences);
-        foreach (Preference preference in preferences)
-        {
-            ArgumentNullException.ThrowIfNull(preference);
-            preference.Validate();
-        }
 
-        if (mode == RewardMode.SelfContrast)
-        {
-            return new DecodeRequest
-            {
-                Model = model,
-                Context = Encode(model, prompt),
-                Rewards = preferences.Select(p => new RewardContext(model, Encode(model, SelfContrastText(p.Text, prompt)), p.Weight, p.Text)).ToArray(),
-                Options = options ?? new GenerationOptions(),
-            };
-        }
-
-        if (rewardModel is null)
-        {
-            throw new ArgumentException("The reward-model mode needs a personalized reward model.", nameof(rewardModel));
-        }
-
-        string baseText = preferences.Count == 0 ? prompt : GuidelineText(preferences.Select(p => p.Text), prompt);
-        return new DecodeRequest
-        {
-            Model = model,
-            Context = Encode(model, baseText),
-            Rewards = preferences.Select(p => new RewardContext(rewardModel, Encode(rewardModel, GuidelineText([p.Text], prompt)), p.Weight, p.Text)).ToArray(),
-            Options = options ?? new GenerationOptions(),
-        };
+        // The raw chat template renders a lone user message as the prompt itself and puts the self-contrast preference
+        // before it as preference + "\n\n" + prompt, so one code path builds raw and chat contexts alike.
+        return ChatRequestFactory.Create(
+            model, ChatTemplate.Raw, [new PromptMessage(PromptRole.User, prompt)], preferences, options ?? new GenerationOptions(), mode, rewardModel, ChatTemplate.Raw);
     }
 
     /// <summary>Encodes text as a whole sequence: BOS (when the model has one) followed by the plain-text ids.</summary>

@@ -24,6 +24,18 @@ public sealed class GenerationOptions
     /// <summary>Gets or sets text that ends generation when it appears; the stop text itself is not returned.</summary>
     public IList<string> StopSequences { get; set; } = [];
 
+    /// <summary>
+    /// Gets or sets a value indicating whether end-of-sequence tokens are generated as ordinary tokens instead of ending
+    /// generation (for benchmarks that need an exact token count).
+    /// </summary>
+    public bool IgnoreEndOfSequence { get; set; }
+
+    /// <summary>
+    /// Gets or sets further token ids that end generation like EOS (for example a chat template's end-of-turn token such
+    /// as <c>&lt;|im_end|&gt;</c> when the model's EOS list lacks it). They are not part of the output. Default none.
+    /// </summary>
+    public IList<int> StopTokenIds { get; set; } = [];
+
     /// <summary>Gets or sets the size of PAD's candidate set K: the top-k tokens of the base logits that the reward re-scores. Default 10.</summary>
     public int PadTopK { get; set; } = 10;
 
@@ -51,6 +63,7 @@ public sealed class GenerationOptions
             throw new ArgumentOutOfRangeException(nameof(RepetitionPenalty), RepetitionPenalty, "RepetitionPenalty must be a finite number > 0.");
         }
 
+        ArgumentNullException.ThrowIfNull(StopTokenIds, nameof(StopTokenIds));
         foreach (string stop in StopSequences)
         {
             if (string.IsNullOrEmpty(stop))

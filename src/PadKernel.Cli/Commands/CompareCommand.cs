@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Text;
+using PadKernel.Alignment;
+using PadKernel.Decoding;
+using PadKernel.Models;
+using PadKernel.Text;
+using Spectre.Console;
+
+namespace PadKernel.Cli.Commands;
+
+/// <summary><c>pad compare</c>: the same prompt without and with the preference(s), side by side, differing tokens highlighted.</summary>
+internal static class CompareCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var arguments = new GenerationArguments();
+        var command = new Command("compare", "Show the text without and with the preference(s) side by side; tokens that differ are highlighted.");
+        arguments.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            IReadOnlyList<Preference> preferences = arguments.Preferences(parse);
+            if (preferences.Count == 0)
+            {
+                throw new ArgumentException("compare needs at least one --preference.");
+            }
+
+            (ILanguageModel model, ILanguageModel? rewardModel) = arguments.LoadModels(parse, context);
+            using (model)
+            using (rewardModel)
+            {
+                DecodeRequest plainRequest = arguments.Request(parse, model, rewardModel, [], includeTrace: false);
+                DecodeRequest padRequest = arguments.Request(parse, model, rewardModel, preferences, includeTrace: false);
+                GenerationResult plain = PadDecoder.Generate(plainRequest, cancellationToken);
+                GenerationResult steered = PadDecoder.Generate(padRequest, cancellationToken);
+
+                (bool[] plainKept, bool[] steeredKept) = CommonTokens(plain.TokenIds, steered.TokenIds);
+                var table = new Table().Border(TableBorder.Rounded)
+                    .AddColumn("without preference")
+                    .AddColumn(Markup.Escape("with " + GenerationArguments.Describe(preferences)));
+                table.AddRow(
+                    new Markup(Highlight(model.Tokenizer, plainRequest.Context[^1], plain.TokenIds, plainKept)),
+                    new Markup(Highlight(model.Tokenizer, padRequest.Context[^1], steered.TokenIds, steeredKept)));
+                context.Console.Write(table);
+                int differing = steeredKept.Count(k => !k);
+                context.Console.MarkupLine($"[yellow]highlighted[/]: tokens not shared with the other text ({differing} of {steered.TokenIds.Count} steered tokens).");
+                return Task.FromResult(0);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Marks the tokens of each sequence that belong to a longest common subsequence of the two.</summary>
+    internal static (bool[] Left, bool[] Right) CommonTokens(IReadOnlyList<int> left, IReadOnlyList<int> right)
+    {
+        int[,] lengths = new int[left.Count + 1, right.Count + 1];
+        for (int i = left.Count - 1; i >= 0; i--)
+        {
+            for (int j = right.Count - 1; j >= 0; j--)
+            {
+                lengths[i, j] = left[i] == right[j] ? lengths[i + 1, j + 1] + 1 : Math.Max(lengths[i + 1, j], lengths[i, j + 1]);
+            }
+        }
+
+        bool[] leftKept = new bool[left.Count];
+        bool[] rightKept = new bool[right.Count];
+        int a = 0, b = 0;
+        while (a < left.Count && b < right.Count)
+        {
+            if (left[a] == right[b])
+            {
+                leftKept[a++] = true;
+                rightKept[b++] = true;
+            }
+            else if (lengths[a + 1, b] >= lengths[a, b + 1])
+            {
+                a++;
+            }
+            else
+            {
+                b++;
+            }
+        }
+
+        return (leftKept, rightKept);
+    }
+
+    private static string Highlight(ITokenizer tokenizer, int previousToken, IReadOnlyList<int> ids, bool[] kept)
+    {
+        var decoder = new StreamingTextDecoder(tokenizer, previousToken);
+        var markup = new StringBuilder();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            string piece = Markup.Escape(decoder.Append(ids[i]).ToString());
+            markup.Append(kept[i] || piece.Length == 0 ? piece : $"[black on yellow]{piece}[/]");
+        }
+
+        return markup.Append(Markup.Escape(decoder.Flush().ToString())).ToString();
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using PadKernel.Alignment;
+using PadKernel.Decoding;
+using PadKernel.Models;
+
+namespace PadKernel.Cli.Commands;
+
+/// <summary>The options shared by <c>generate</c> and <c>compare</c>: model, prompt, preferences and generation controls.</summary>
+internal sealed class GenerationArguments
+{
+    private readonly Option<string?> _model = new("--model", "-m") { Description = "Model path or name (default: stories260K from PADKERNEL_MODELS or the download cache)." };
+    private readonly Option<string> _prompt = new("--prompt", "-p") { Description = "The text to continue.", Required = true };
+    private readonly Option<string[]> _preferences = new("--preference") { Description = "A preference to steer toward; repeat for several.", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<float[]> _weights = new("--weight", "-w") { Description = "Weight w of the preferences: one for all, or one per --preference (default 1)." };
+    private readonly Option<int> _padTopK = new("--top-k", "-k") { Description = "PAD's candidate set K: how many top base tokens the reward re-scores.", DefaultValueFactory = _ => 10 };
+    private readonly Option<string?> _rewardModel = new("--reward-model") { Description = "A personalized reward model (same vocabulary); both contexts then carry the preference prompt." };
+    private readonly Option<float> _temperature = new("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
+    private readonly Option<float> _topP = new("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => 1f };
+    private readonly Option<float> _repetitionPenalty = new("--repetition-penalty") { Description = "Penalty for tokens already in the context (1 = off).", DefaultValueFactory = _ => 1f };
+    private readonly Option<int?> _seed = new("--seed", "-s") { Description = "Random seed for sampling." };
+    private readonly Option<int> _maxTokens = new("--max-tokens", "-n") { Description = "Maximum tokens to generate.", DefaultValueFactory = _ => 200 };
+    private readonly Option<string[]> _stop = new("--stop") { Description = "Stop when this text appears (not included in the output); repeatable." };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { _model, _prompt, _preferences, _weights, _padTopK, _rewardModel, _temperature, _topP, _repetitionPenalty, _seed, _maxTokens, _stop })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public string Prompt(ParseResult parse) => parse.GetRequiredValue(_prompt);
+
+    public IReadOnlyList<Preference> Preferences(ParseResult parse)
+    {
+        string[] texts = parse.GetValue(_preferences) ?? [];
+        float[] weights = parse.GetValue(_weights) ?? [];
+        if (weights.Length > 1 && weights.Length != texts.Length)
+        {
+            throw new ArgumentException($"Give one --weight for all preferences or one per --preference (got {weights.Length} weights for {texts.Length} preferences).");
+        }
+
+        var preferences = new Preference[texts.Length];
+        for (int i = 0; i < texts.Length; i++)
+        {
+            preferences[i] = new Preference(texts[i], weights.Length == 0 ? 1f : weights[Math.Min(i, weights.Length - 1)]);
+            preferences[i].Validate();
+        }
+
+        return preferences;
+    }
+
+    public GenerationOptions Options(ParseResult parse, bool includeTrace) => new()
+    {
+        MaxTokens = parse.GetValue(_maxTokens),
+        Temperature = parse.GetValue(_temperature),
+        TopP = parse.GetValue(_topP),
+        RepetitionPenalty = parse.GetValue(_repetitionPenalty),
+        Seed = parse.GetValue(_seed),
+        PadTopK = parse.GetValue(_padTopK),
+        StopSequences = parse.GetValue(_stop) ?? [],
+        IncludeTrace = includeTrace,
+    };
+
+    /// <summary>Loads the base model and, when given, the reward model; the caller disposes both.</summary>
+    public (ILanguageModel Model, ILanguageModel? RewardModel) LoadModels(ParseResult parse, CliContext context)
+    {
+        ILanguageModel model = context.Models.Load(parse.GetValue(_model));
+        string? rewardPath = parse.GetValue(_rewardModel);
+        if (rewardPath is null)
+        {
+            return (model, null);
+        }
+
+        try
+        {
+            return (model, context.Models.Load(rewardPath));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds the decode request: self-contrast unless a reward model was given.</summary>
+    public DecodeRequest Request(ParseResult parse, ILanguageModel model, ILanguageModel? rewardModel, IReadOnlyList<Preference> preferences, bool includeTrace) =>
+        PadPrompts.CreateRawRequest(
+            model,
+            Prompt(parse),
+            preferences,
+            Options(parse, includeTrace),
+            rewardModel is null ? RewardMode.SelfContrast : RewardMode.RewardModel,
+            rewardModel);
+
+    public static string Describe(IReadOnlyList<Preference> preferences) =>
+        string.Join("; ", preferences.Select(p => $"\"{p.Text}\" (w={p.Weight.ToString(CultureInfo.InvariantCulture)})"));
+}

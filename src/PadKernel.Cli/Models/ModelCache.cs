@@ -1,0 +1,37 @@
+namespace PadKernel.Cli.Models;
+
+/// <summary>Where named models are looked up: the folder in <c>PADKERNEL_MODELS</c>, then the download cache.</summary>
+/// <param name="ModelsFolder">The folder named by <c>PADKERNEL_MODELS</c>, if set.</param>
+/// <param name="CacheFolder">The download cache (<c>PADKERNEL_CACHE</c>, else the user's cache folder).</param>
+internal sealed record ModelCache(string? ModelsFolder, string CacheFolder)
+{
+    public const string ModelsVariable = "PADKERNEL_MODELS";
+    public const string CacheVariable = "PADKERNEL_CACHE";
+
+    public static ModelCache FromEnvironment()
+    {
+        string? models = Environment.GetEnvironmentVariable(ModelsVariable);
+        string? cache = Environment.GetEnvironmentVariable(CacheVariable);
+        if (string.IsNullOrEmpty(cache))
+        {
+            string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            string root = !string.IsNullOrEmpty(xdg) ? xdg
+                : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            cache = Path.Combine(root, "padkernel", "models");
+        }
+
+        return new ModelCache(string.IsNullOrEmpty(models) ? null : models, cache);
+    }
+
+    /// <summary>The folders a model name is looked up in, in order.</summary>
+    public IEnumerable<string> SearchFolders(string name)
+    {
+        if (ModelsFolder is not null)
+        {
+            yield return Path.Combine(ModelsFolder, name);
+        }
+
+        yield return Path.Combine(CacheFolder, name);
+    }
+}

@@ -1,0 +1,3 @@
+using PadKernel.Cli;
+
+return await PadCli.InvokeAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.AI;
+using PadKernel.Evaluation.Suites;
+
+namespace PadKernel.Evaluation.Judges;
+
+/// <summary>Creates judges from suite specs.</summary>
+public sealed class JudgeFactory
+{
+    private readonly IChatClient? _chatClient;
+
+    /// <summary>Initializes a new instance of the <see cref="JudgeFactory"/> class.</summary>
+    /// <param name="chatClient">The grader for <c>chat</c> judges; without it a suite with a chat judge is refused.</param>
+    public JudgeFactory(IChatClient? chatClient = null)
+    {
+        _chatClient = chatClient;
+    }
+
+    /// <summary>Creates the judge a spec describes.</summary>
+    /// <exception cref="EvalSuiteException">The spec is invalid, or names a chat judge and no chat client was given.</exception>
+    public IJudge Create(JudgeSpec spec, string preferenceId)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate(preferenceId);
+        switch (spec.Type)
+        {
+            case "lexicon":
+                return new LexiconJudge(spec.Words, spec.Score == "rate" ? LexiconScore.Rate : LexiconScore.Presence, spec.FullRate, $"lexicon({preferenceId})");
+            case "length":
+                LengthUnit unit = spec.Unit switch
+                {
+                    "tokens" => LengthUnit.Tokens,
+                    "words" => LengthUnit.Words,
+                    _ => LengthUnit.SentenceWords,
+                };
+                return new LengthJudge(unit, spec.Best, spec.Worst, $"length({preferenceId})");
+            default:
+                if (_chatClient is null)
+                {
+                    throw new EvalSuiteException($"Preference '{preferenceId}' has a chat judge, but no chat client was given to grade with.");
+                }
+
+                return new ChatClientJudge(_chatClient, new ChatClientJudgeOptions { Name = $"chat({preferenceId})", Criterion = spec.Criterion });
+        }
+    }
+}

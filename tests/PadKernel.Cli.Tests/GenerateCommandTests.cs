@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace PadKernel.Cli.Tests;
+
+public sealed class GenerateCommandTests
+{
+    public static TheoryData<int> GoldenCases()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < Golden().GetArrayLength(); i++)
+        {
+            data.Add(i);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GoldenCases))]
+    public async Task JsonOutputReproducesTheGoldenVector(int index)
+    {
+        JsonElement golden = Golden()[index];
+        var args = new List<string> { "generate", "--model", TestPaths.Stories, "--prompt", golden.GetProperty("prompt").GetString()!, "--max-tokens", golden.GetProperty("max_tokens").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", "--trace" };
+        if (golden.TryGetProperty("preference", out JsonElement preference))
+        {
+            args.AddRange(["--preference", preference.GetString()!, "--weight", golden.GetProperty("weight").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture), "--top-k", golden.GetProperty("top_k").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        (int code, string output, string error) = await CliRun.InvokeAsync([.. args]);
+
+        Assert.True(code == 0, error);
+        using JsonDocument result = JsonDocument.Parse(output);
+        Assert.Equal(golden.GetProperty("base_context_ids").EnumerateArray().Select(e => e.GetInt32()), result.RootElement.GetProperty("prompt_ids").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(golden.GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()), result.RootElement.GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(golden.GetProperty("output_text").GetString(), result.RootElement.GetProperty("text").GetString());
+        JsonElement trace = result.RootElement.GetProperty("trace");
+        Assert.Equal(golden.GetProperty("output_ids").GetArrayLength(), trace.GetArrayLength());
+        foreach (JsonElement step in trace.EnumerateArray())
+        {
+            JsonElement chosen = step.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("id").GetInt32() == step.GetProperty("chosen").GetInt32());
+            float best = step.GetProperty("candidates").EnumerateArray().Max(c => c.GetProperty("score").GetSingle());
+            Assert.Equal(best, chosen.GetProperty("score").GetSingle());
+        }
+    }
+
+    [Fact]
+    public async Task StreamsThePlainTextAndShowsTheTraceTable()
+    {
+        (int code, string output, string error) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60", "--trace");
+
+        Assert.True(code == 0, error);
+        Assert.StartsWith(", a little bird came by and said, \"Hi, Max!", output, StringComparison.Ordinal);
+        Assert.Contains("tokens changed by the reward", output, StringComparison.Ordinal);
+        Assert.Contains("' there'    ' a' *", output, StringComparison.Ordinal); // step 1: the reward overrode the base model's top token
+    }
+
+    [Fact]
+    public async Task StopSequenceEndsTheTextBeforeIt()
+    {
+        (int code, string output, _) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", "Once upon a time", "-n", "60", "--stop", "Lily", "--json");
+
+        Assert.Equal(0, code);
+        using JsonDocument result = JsonDocument.Parse(output);
+        Assert.Equal(", there was a little girl named ", result.RootElement.GetProperty("text").GetString());
+        Assert.Equal("stop", result.RootElement.GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task SampledGenerationIsReproducibleWithASeed()
+    {
+        static string[] Args(string seed) => ["generate", "-m", TestPaths.Stories, "-p", "The dog", "--preference", "They ate cake.", "-t", "0.9", "--top-p", "0.95", "-s", seed, "-n", "40", "--json"];
+        (_, string first, _) = await CliRun.InvokeAsync(Args("123"));
+        (_, string second, _) = await CliRun.InvokeAsync(Args("123"));
+        (_, string other, _) = await CliRun.InvokeAsync(Args("777"));
+
+        Assert.Equal(Ids(first), Ids(second));
+        Assert.NotEqual(Ids(first), Ids(other));
+    }
+
+    private static int[] Ids(string json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+    }
+
+    private static JsonElement Golden()
+    {
+        using var stream = File.OpenRead(Path.Combine(TestPaths.Golden, "pad-stories260K.json"));
+        return JsonDocument.Parse(stream).RootElement.Clone();
+    }
+}

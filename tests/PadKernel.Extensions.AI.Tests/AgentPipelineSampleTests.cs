@@ -1,0 +1,17 @@
+using System.Reflection;
+
+namespace PadKernel.Extensions.AI.Tests;
+
+public sealed class AgentPipelineSampleTests
+{
+    [Fact]
+    public async Task The_sample_runs_on_the_story_model_and_each_user_gets_a_different_story()
+    {
+        // The sample's exit code is 0 only when both users' stories differ from the guest's.
+        MethodInfo main = typeof(Samples.AgentPipeline.StoryAgent).Assembly.EntryPoint!;
+        string models = Path.GetDirectoryName(StoryModel.Folder)!;
+        object? result = main.Invoke(null, [new[] { models }]);
+        int exitCode = result is Task<int> task ? await task : (int)result!;
+        Assert.Equal(0, exitCode);
+    }
+}
