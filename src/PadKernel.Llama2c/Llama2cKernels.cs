@@ -369,8 +369,12 @@ internal static class Llama2cKernels
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512.Create(1f));
-        Vector512<int> bits = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
-        return Vector512.AndNot(p * bits.AsSingle(), underflow);
+
+        // p · 2^n: vscalefps does it in one instruction; otherwise build 2^n from its exponent bits.
+        Vector512<float> result = Avx512F.IsSupported
+            ? Avx512F.Scale(p, n)
+            : p * ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+        return Vector512.AndNot(result, underflow);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -382,7 +386,7 @@ internal static class Llama2cKernels
 
     // The four horizontal sums of four accumulators as one Vector128.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    internal static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {
         if (Avx.IsSupported)
         {
