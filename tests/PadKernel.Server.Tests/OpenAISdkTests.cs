@@ -77,21 +77,14 @@ public sealed class OpenAISdkTests
         padOptions.Patch.Set("$.pad"u8, BinaryData.FromString($$"""{"preferences":[{"text":"{{Max}}","weight":4}],"top_k":10}"""));
         string steered = (await client.CompleteChatAsync([new UserChatMessage(Prompt)], padOptions)).Value.Content[0].Text;
 
-        var streamed = new StringBuilder();
-        await foreach (StreamingChatCompletionUpdate update in client.CompleteChatStreamingAsync([new UserChatMessage(Prompt)], padOptions))
-        {
-            foreach (ChatMessageContentPart part in update.ContentUpdate)
-            {
-                streamed.Append(part.Text);
-            }
-        }
+        string streamed = await ServerHost.StreamTextAsync(client, Prompt, padOptions);
 
         ChatOptions expectedOptions = Greedy(60);
         expectedOptions.AdditionalProperties = new() { ["pad_preferences"] = new[] { new PadKernel.Alignment.Preference(Max, 4f) }, ["pad_top_k"] = 10 };
         ChatResponse expected = await host.Direct().GetResponseAsync([new AIChatMessage(AIChatRole.User, Prompt)], expectedOptions);
 
         Assert.Equal(expected.Text, steered);
-        Assert.Equal(expected.Text, streamed.ToString());
+        Assert.Equal(expected.Text, streamed);
         Assert.NotEqual(plain, steered);
         Assert.Contains("Max", steered, StringComparison.Ordinal);
     }
@@ -108,14 +101,7 @@ public sealed class OpenAISdkTests
         string alice = (await host.OpenAIChat(ServerHost.AliceKey).CompleteChatAsync([new UserChatMessage(Prompt)], options)).Value.Content[0].Text;
         string bob = (await host.OpenAIChat(ServerHost.BobKey).CompleteChatAsync([new UserChatMessage(Prompt)], options)).Value.Content[0].Text;
 
-        var aliceStreamed = new StringBuilder();
-        await foreach (StreamingChatCompletionUpdate update in host.OpenAIChat(ServerHost.AliceKey).CompleteChatStreamingAsync([new UserChatMessage(Prompt)], options))
-        {
-            foreach (ChatMessageContentPart part in update.ContentUpdate)
-            {
-                aliceStreamed.Append(part.Text);
-            }
-        }
+        string aliceStreamed = await ServerHost.StreamTextAsync(host.OpenAIChat(ServerHost.AliceKey), Prompt, options);
 
         ChatOptions steeredOptions = Greedy(60);
         steeredOptions.AdditionalProperties = new() { ["pad_preferences"] = new[] { new PadKernel.Alignment.Preference(Max, 4f) } };
@@ -123,7 +109,7 @@ public sealed class OpenAISdkTests
         string expectedBob = (await host.Direct().GetResponseAsync([new AIChatMessage(AIChatRole.User, Prompt)], Greedy(60))).Text;
 
         Assert.Equal(expectedAlice, alice);
-        Assert.Equal(expectedAlice, aliceStreamed.ToString());
+        Assert.Equal(expectedAlice, aliceStreamed);
         Assert.Equal(expectedBob, bob);
         Assert.NotEqual(alice, bob);
 

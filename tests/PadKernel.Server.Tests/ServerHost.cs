@@ -96,6 +96,21 @@ internal sealed class ServerHost : IAsyncDisposable
             NetworkTimeout = TimeSpan.FromMinutes(2),
         });
 
+    /// <summary>Streams a completion with the OpenAI SDK and returns the text of its deltas, concatenated.</summary>
+    public static async Task<string> StreamTextAsync(ChatClient client, string prompt, ChatCompletionOptions options)
+    {
+        var text = new StringBuilder();
+        await foreach (StreamingChatCompletionUpdate update in client.CompleteChatStreamingAsync([new UserChatMessage(prompt)], options))
+        {
+            foreach (ChatMessageContentPart part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>A PadChatClient over the same model in this process: the reference the server's answers must equal.</summary>
     public PadChatClient Direct() => new(Model);
 

@@ -61,16 +61,7 @@ public sealed class StreamingLifecycleTests
                 options.Patch.Set("$.pad"u8, BinaryData.FromString(JsonSerializer.Serialize(new { preferences = new[] { new { text = r.Preference, weight = 2.0 } } })));
             }
 
-            var text = new StringBuilder();
-            await foreach (StreamingChatCompletionUpdate update in host.OpenAIChat(r.Key).CompleteChatStreamingAsync([new UserChatMessage(r.Prompt)], options))
-            {
-                foreach (ChatMessageContentPart part in update.ContentUpdate)
-                {
-                    text.Append(part.Text);
-                }
-            }
-
-            return text.ToString();
+            return await ServerHost.StreamTextAsync(host.OpenAIChat(r.Key), r.Prompt, options);
         }
 
         var sequential = new List<string>();
