@@ -48,7 +48,6 @@ internal static class ServeCommand
             try
             {
                 app = PadServerApplication.Create(options);
-                await app.StartAsync(cancellationToken);
             }
             catch (OptionsValidationException ex)
             {
@@ -57,6 +56,7 @@ internal static class ServeCommand
 
             await using (app)
             {
+                await app.StartAsync(cancellationToken);
                 await context.Output.WriteLineAsync($"pad serve: listening on {string.Join(", ", app.Urls)} (Ctrl+C stops)");
                 await context.Output.FlushAsync(cancellationToken);
 

@@ -12,8 +12,11 @@ public sealed class PadServerLimits
     /// <summary>Gets or sets the largest <c>max_tokens</c> a request may ask for (more → 400). Default 1024.</summary>
     public int MaxTokens { get; set; } = 1024;
 
-    /// <summary>Gets or sets the <c>max_tokens</c> used when a request gives none. Default 256.</summary>
-    public int DefaultMaxTokens { get; set; } = 256;
+    /// <summary>Gets or sets the <c>max_tokens</c> used when a request gives none. Default: 256, or <see cref="MaxTokens"/> when that is smaller.</summary>
+    public int? DefaultMaxTokens { get; set; }
+
+    /// <summary>Gets the <c>max_tokens</c> in force when a request gives none.</summary>
+    internal int EffectiveDefaultMaxTokens => DefaultMaxTokens ?? Math.Min(256, MaxTokens);
 
     /// <summary>Gets or sets the most preferences one request or one user's stored list may hold. Default 16.</summary>
     public int MaxPreferences { get; set; } = 16;

@@ -43,7 +43,6 @@ internal sealed class PadServerOptionsValidator : IValidateOptions<PadServerOpti
         Positive(limits.MaxRequestBodyBytes, $"{l}:MaxRequestBodyBytes");
         Positive(limits.MaxPromptTokens, $"{l}:MaxPromptTokens");
         Positive(limits.MaxTokens, $"{l}:MaxTokens");
-        Positive(limits.DefaultMaxTokens, $"{l}:DefaultMaxTokens");
         Positive(limits.MaxPreferences, $"{l}:MaxPreferences");
         Positive(limits.MaxPreferenceLength, $"{l}:MaxPreferenceLength");
         Positive(limits.MaxPadTopK, $"{l}:MaxPadTopK");
@@ -59,9 +58,9 @@ internal sealed class PadServerOptionsValidator : IValidateOptions<PadServerOpti
             failures.Add($"{l}:MaxQueuedGenerations must be >= 0.");
         }
 
-        if (limits.DefaultMaxTokens > limits.MaxTokens)
+        if (limits.DefaultMaxTokens is int defaultMaxTokens && (defaultMaxTokens <= 0 || defaultMaxTokens > limits.MaxTokens))
         {
-            failures.Add($"{l}:DefaultMaxTokens ({limits.DefaultMaxTokens}) is larger than {l}:MaxTokens ({limits.MaxTokens}).");
+            failures.Add($"{l}:DefaultMaxTokens ({defaultMaxTokens}) must be between 1 and {l}:MaxTokens ({limits.MaxTokens}).");
         }
 
         if (!(options.ShutdownDrainSeconds >= 0) || double.IsInfinity(options.ShutdownDrainSeconds))

@@ -176,7 +176,7 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
             : (request.MaxTokens, "max_tokens");
         if (value is not int maxTokens)
         {
-            return _limits.DefaultMaxTokens;
+            return _limits.EffectiveDefaultMaxTokens;
         }
 
         if (maxTokens < 1)

@@ -73,6 +73,9 @@ public static class PadServerApplication
 
         WebApplication app = builder.Build();
 
+        // Validate the configuration now: an OptionsValidationException here names every bad key, before any log noise.
+        _ = app.Services.GetRequiredService<IOptions<PadServerOptions>>().Value;
+
         // Load the model now, so a bad path fails at startup rather than on the first request.
         app.Services.GetRequiredService<PadModelRegistry>().GetModel();
         app.MapPadServer();
