@@ -105,6 +105,11 @@ public sealed class ProtocolTests
         Assert.Equal(404, status);
         AssertError(error, "invalid_request_error", "model", "model_not_found");
 
+        // Written as OpenAI writes it: quotes and non-ASCII text unescaped.
+        using HttpResponseMessage raw = await host.Http.SendAsync(host.Request(HttpMethod.Post, "/v1/chat/completions", ServerHost.AliceKey,
+            """{"model":"gpt-4o-é","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Contains("'gpt-4o-é'", await raw.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         (int unknownStatus, JsonElement unknown, _) = await host.SendAsync(HttpMethod.Get, "/v1/embeddings", ServerHost.AliceKey);
         Assert.Equal(404, unknownStatus);
         AssertError(unknown, "invalid_request_error", null, "unknown_url");

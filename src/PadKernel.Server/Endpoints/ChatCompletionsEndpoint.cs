@@ -24,7 +24,7 @@ internal sealed partial class ChatCompletionsEndpoint(
     public async Task HandleAsync(HttpContext context)
     {
         ChatCompletionRequest request = await RequestBodyReader.ReadAsync(
-            context.Request, ServerJsonContext.Default.ChatCompletionRequest, _limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            context.Request, ServerJsonContext.Wire.ChatCompletionRequest, _limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         ChatCall call = translator.Translate(request, ApiCaller.FromPrincipal(context.User));
 
         // The chat client may be scoped (per user); the request scope's instance serves this request.
@@ -112,7 +112,7 @@ internal sealed partial class ChatCompletionsEndpoint(
         };
 
         context.Response.ContentType = "application/json";
-        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.ChatCompletionResponse, slot.Token).ConfigureAwait(false);
+        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Wire.ChatCompletionResponse, slot.Token).ConfigureAwait(false);
     }
 
     private async Task StreamAsync(HttpContext context, IChatClient chatClient, ChatCall call, GenerationSlot slot, int? promptTokens)
@@ -140,8 +140,8 @@ internal sealed partial class ChatCompletionsEndpoint(
             var choice = new ChunkChoiceDto();
             chunk.Choices = [choice];
             JsonTypeInfo typeInfo = call.IncludeUsage
-                ? ServerJsonContext.Default.ChatCompletionChunkWithUsage
-                : ServerJsonContext.Default.ChatCompletionChunk;
+                ? ServerJsonContext.Wire.ChatCompletionChunkWithUsage
+                : ServerJsonContext.Wire.ChatCompletionChunk;
 
             using ServerSentEventWriter events = await ServerSentEventWriter.StartAsync(context.Response, token).ConfigureAwait(false);
             choice.Delta.Role = "assistant";
@@ -181,14 +181,14 @@ internal sealed partial class ChatCompletionsEndpoint(
             {
                 // A shutdown's drain time is over: the client is still there, so tell it why its stream ends early.
                 slot.Cancelled = true;
-                await events.WriteAsync(ErrorWriter.ToBody(GenerationGate.ShuttingDown()), ServerJsonContext.Default.ErrorResponse, slot.RequestAborted).ConfigureAwait(false);
+                await events.WriteAsync(ErrorWriter.ToBody(GenerationGate.ShuttingDown()), ServerJsonContext.Wire.ErrorResponse, slot.RequestAborted).ConfigureAwait(false);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Headers are gone: report the failure as an error event, as OpenAI does, and end the stream.
                 ApiException error = Fail(ex);
-                await events.WriteAsync(ErrorWriter.ToBody(error), ServerJsonContext.Default.ErrorResponse, token).ConfigureAwait(false);
+                await events.WriteAsync(ErrorWriter.ToBody(error), ServerJsonContext.Wire.ErrorResponse, token).ConfigureAwait(false);
                 return;
             }
 

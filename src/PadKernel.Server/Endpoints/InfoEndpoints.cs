@@ -12,7 +12,7 @@ internal sealed class InfoEndpoints(ServedModel servedModel, GenerationGate gate
     {
         var body = new ModelListResponse { Data = [new ModelDto { Id = servedModel.Id, Created = servedModel.Created }] };
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.ModelListResponse, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Wire.ModelListResponse, context.RequestAborted);
     }
 
     public Task HealthAsync(HttpContext context)
@@ -29,6 +29,6 @@ internal sealed class InfoEndpoints(ServedModel servedModel, GenerationGate gate
         };
         context.Response.StatusCode = gate.IsStopping ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.HealthResponse, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Wire.HealthResponse, context.RequestAborted);
     }
 }

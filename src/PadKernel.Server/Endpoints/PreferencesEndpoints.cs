@@ -34,7 +34,7 @@ internal sealed class PreferencesEndpoints(
     {
         Authorize(context, id);
         PreferencesPutRequest body = await RequestBodyReader.ReadAsync(
-            context.Request, ServerJsonContext.Default.PreferencesPutRequest, options.Value.Limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            context.Request, ServerJsonContext.Wire.PreferencesPutRequest, options.Value.Limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         List<PreferenceInput> wanted = body.Preferences
             ?? throw ApiException.InvalidRequest("'preferences' is required: the user's whole new list (an empty array clears it).", "preferences", "missing_required_parameter");
         translator.CheckPreferences(wanted, "preferences");
@@ -75,7 +75,7 @@ internal sealed class PreferencesEndpoints(
         int deleted = await store.ClearAsync(id, context.RequestAborted).ConfigureAwait(false);
         context.Response.ContentType = "application/json";
         await System.Text.Json.JsonSerializer.SerializeAsync(
-            context.Response.Body, new PreferencesDeletedResponse { User = id, Deleted = deleted }, ServerJsonContext.Default.PreferencesDeletedResponse, context.RequestAborted).ConfigureAwait(false);
+            context.Response.Body, new PreferencesDeletedResponse { User = id, Deleted = deleted }, ServerJsonContext.Wire.PreferencesDeletedResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void Authorize(HttpContext context, string id)
@@ -106,6 +106,6 @@ internal sealed class PreferencesEndpoints(
             }).ToList(),
         };
         context.Response.ContentType = "application/json";
-        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Default.PreferenceListResponse, context.RequestAborted);
+        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, body, ServerJsonContext.Wire.PreferenceListResponse, context.RequestAborted);
     }
 }

@@ -29,6 +29,6 @@ internal static class ErrorWriter
         }
 
         response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(response.Body, ToBody(error), ServerJsonContext.Default.ErrorResponse, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(response.Body, ToBody(error), ServerJsonContext.Wire.ErrorResponse, context.RequestAborted);
     }
 }

@@ -19,4 +19,21 @@ namespace PadKernel.Server.Protocol;
 [JsonSerializable(typeof(PreferencesDeletedResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
-internal sealed partial class ServerJsonContext : JsonSerializerContext;
+internal sealed partial class ServerJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Gets the context the server writes with: as <see cref="Default"/>, but without escaping ', &lt;, &gt;, &amp; and
+    /// non-ASCII text (the bodies are JSON and event streams, never HTML), so answers read as OpenAI's do.
+    /// </summary>
+    public static ServerJsonContext Wire => WireHolder.Instance;
+
+    // A holder class, so Wire is built after Default (static initializers across partial files have no set order).
+    private static class WireHolder
+    {
+        internal static readonly ServerJsonContext Instance = new(new System.Text.Json.JsonSerializerOptions(Default.Options)
+        {
+            TypeInfoResolver = null,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+    }
+}
