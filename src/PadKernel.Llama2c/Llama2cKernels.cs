@@ -97,8 +97,8 @@ internal static class Llama2cKernels
     /// <summary>
     /// Attention scores of one query head against every cached key of its KV head:
     /// scores[t] = dot(q, key at t) for t in [0, count). Keys are stored transposed (one row of
-    /// <paramref name="keyStride"/> positions per head dimension), so 8 positions are scored per Vector256 with no
-    /// horizontal sums. Writes whole blocks of 8, so <paramref name="scores"/> must hold <c>Pad(count)</c> floats.
+    /// <paramref name="keyStride"/> positions per head dimension), so 16 (or 8) positions are scored per vector with no
+    /// horizontal sums. Writes whole blocks, so <paramref name="scores"/> must hold <c>Pad(count)</c> floats.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int keyStride, int count, Span<float> scores)
