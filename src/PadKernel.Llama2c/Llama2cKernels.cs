@@ -165,7 +165,7 @@ internal static class Llama2cKernels
     /// <summary>
     /// Replaces scores[0..count) by exp(score - max) and returns their sum: a softmax whose division is left to the
     /// caller (it scales the weighted sum once instead of every weight). Entries from count up to the next multiple
-    /// of 8 become 0, so whole blocks can be read.
+    /// of 16 become 0, so whole blocks can be read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ExpNormalize(Span<float> scores, int count)
