@@ -5,8 +5,10 @@ namespace PadKernel.Llama2c;
 /// <summary>
 /// Chooses, step by step, whether a batch runs split across two threads or all on the caller's thread, by measuring
 /// both. On an idle machine the split nearly halves a step; on a machine whose other core is busy the pool thread
-/// starts late and the caller's own batched pass (one weight pass for all sequences) is faster. The costs drift with
-/// the sequence position and the machine's load, so the slower mode is re-measured every few steps.
+/// starts late, competes with the caller for the same cores, and the caller's own batched pass is faster. A step is
+/// timed from one batch to the next, so costs a mode leaves behind (a pool thread still spinning while the caller
+/// picks the next token) count against it. The costs drift with the position and the machine's load, so the slower
+/// mode is re-measured every few steps.
 /// </summary>
 /// <remarks>Belongs to the first sequence of a batch (sequences are single-threaded), so it needs no locking. Either mode gives bit-identical logits.</remarks>
 internal sealed class Llama2cBatchTuner
@@ -14,31 +16,47 @@ internal sealed class Llama2cBatchTuner
     private const int ProbeInterval = 16;
     private const double Smoothing = 0.25;
 
+    // Gaps longer than this are the caller doing something else between steps, not a step's cost.
+    private const double MaxCycleMicroseconds = 5_000;
+
     private double _parallelCost;
     private double _serialCost;
     private int _steps;
+    private long _lastStart;
+    private bool _lastParallel;
 
+    /// <summary>Records the cycle that ends now and picks the mode of the next one.</summary>
     public bool ChooseParallel()
     {
+        long now = Stopwatch.GetTimestamp();
+        if (_lastStart != 0)
+        {
+            double cost = Stopwatch.GetElapsedTime(_lastStart, now).TotalMicroseconds;
+            if (cost < MaxCycleMicroseconds)
+            {
+                ref double estimate = ref _lastParallel ? ref _parallelCost : ref _serialCost;
+                estimate = estimate == 0 ? cost : estimate + (Smoothing * (cost - estimate));
+            }
+        }
+
+        _lastStart = now;
         _steps++;
+        bool parallel;
         if (_parallelCost == 0)
         {
-            return true;
+            parallel = true;
         }
-
-        if (_serialCost == 0)
+        else if (_serialCost == 0)
         {
-            return false;
+            parallel = false;
+        }
+        else
+        {
+            bool parallelIsBetter = _parallelCost <= _serialCost;
+            parallel = _steps % ProbeInterval == 0 ? !parallelIsBetter : parallelIsBetter;
         }
 
-        bool parallelIsBetter = _parallelCost <= _serialCost;
-        return _steps % ProbeInterval == 0 ? !parallelIsBetter : parallelIsBetter;
-    }
-
-    public void Record(bool parallel, long startTimestamp)
-    {
-        double cost = Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
-        ref double estimate = ref parallel ? ref _parallelCost : ref _serialCost;
-        estimate = estimate == 0 ? cost : estimate + (Smoothing * (cost - estimate));
+        _lastParallel = parallel;
+        return parallel;
     }
 }
