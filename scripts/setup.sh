@@ -4,8 +4,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 # --- node test clients ---
-# Reference implementations and real clients the .NET tests run (npm's openai for the server tests, ...), one
-# shared package.json.
+# Reference implementations and real clients the .NET tests run (@huggingface/tokenizers, npm openai for the
+# server tests, ...), one shared package.json.
 if [ -f "$root/tests/node/package-lock.json" ]; then
   command -v npm >/dev/null || { echo "setup: npm is required for tests/node (install Node.js 20+)" >&2; exit 1; }
   stamp="$root/tests/node/node_modules/.package-lock.json"

@@ -111,7 +111,6 @@ public sealed class Llama2cModel : ILanguageModel
             int count = sequences.Length;
             Llama2cBatchTuner? tuner = _batchThreading == Llama2cBatchThreading.Adaptive && count >= 2 ? group[0].Tuner ??= new Llama2cBatchTuner() : null;
             bool parallel = count >= 2 && (tuner?.ChooseParallel() ?? _batchThreading == Llama2cBatchThreading.Split);
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             if (parallel)
             {
                 ForwardSplit(group.AsSpan(0, count), tokens);
@@ -120,8 +119,6 @@ public sealed class Llama2cModel : ILanguageModel
             {
                 ForwardStep(group.AsSpan(0, count), tokens);
             }
-
-            tuner?.Record(parallel, start);
 
             for (int i = 0; i < sequences.Length; i++)
             {
