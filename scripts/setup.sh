@@ -9,9 +9,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # --- end onnxruntime ---
 
 # --- node test clients ---
-# Reference implementations the .NET tests compare against (@huggingface/tokenizers, onnxruntime-node), one shared
-# package.json. --ignore-scripts: onnxruntime-node's install script downloads extra binaries, which fails here, and
-# its CPU library is already in the tarball.
+# Reference implementations and real clients the .NET tests run (@huggingface/tokenizers, npm openai for the
+# server tests, onnxruntime-node for the ONNX logits comparison), one shared package.json. --ignore-scripts:
+# onnxruntime-node's install script downloads extra binaries, which fails here, and its CPU library is in the tarball.
 if [ -f "$root/tests/node/package-lock.json" ]; then
   command -v npm >/dev/null || { echo "setup: npm is required for tests/node (install Node.js 20+)" >&2; exit 1; }
   stamp="$root/tests/node/node_modules/.package-lock.json"

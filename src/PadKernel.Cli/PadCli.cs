@@ -26,6 +26,7 @@ public static class PadCli
             BenchCommand.Create(context),
             ModelsCommand.Create(context),
             EvalCommand.Create(context),
+            ServeCommand.Create(context),
         };
 
         try

@@ -97,8 +97,8 @@ internal static class Llama2cKernels
     /// <summary>
     /// Attention scores of one query head against every cached key of its KV head:
     /// scores[t] = dot(q, key at t) for t in [0, count). Keys are stored transposed (one row of
-    /// <paramref name="keyStride"/> positions per head dimension), so 8 positions are scored per Vector256 with no
-    /// horizontal sums. Writes whole blocks of 8, so <paramref name="scores"/> must hold <c>Pad(count)</c> floats.
+    /// <paramref name="keyStride"/> positions per head dimension), so 16 (or 8) positions are scored per vector with no
+    /// horizontal sums. Writes whole blocks, so <paramref name="scores"/> must hold <c>Pad(count)</c> floats.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, int keyStride, int count, Span<float> scores)
@@ -165,7 +165,7 @@ internal static class Llama2cKernels
     /// <summary>
     /// Replaces scores[0..count) by exp(score - max) and returns their sum: a softmax whose division is left to the
     /// caller (it scales the weighted sum once instead of every weight). Entries from count up to the next multiple
-    /// of 8 become 0, so whole blocks can be read.
+    /// of 16 become 0, so whole blocks can be read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ExpNormalize(Span<float> scores, int count)
@@ -369,8 +369,12 @@ internal static class Llama2cKernels
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
         p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
         p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512.Create(1f));
-        Vector512<int> bits = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
-        return Vector512.AndNot(p * bits.AsSingle(), underflow);
+
+        // p · 2^n: vscalefps does it in one instruction; otherwise build 2^n from its exponent bits.
+        Vector512<float> result = Avx512F.IsSupported
+            ? Avx512F.Scale(p, n)
+            : p * ((Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23).AsSingle();
+        return Vector512.AndNot(result, underflow);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -382,7 +386,7 @@ internal static class Llama2cKernels
 
     // The four horizontal sums of four accumulators as one Vector128.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    internal static Vector128<float> Sum4(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
     {
         if (Avx.IsSupported)
         {

@@ -19,7 +19,7 @@ internal sealed class Llama2cLayout
         Xb2 = Reserve(weights.DimRows);
         Qkv = Reserve(weights.QkvRows);
         SequenceStride = Llama2cKernels.Pad(c.SequenceLength);
-        Attention = Reserve(SequenceStride);
+        Attention = Reserve(2 * SequenceStride);
         Gate = Reserve(2 * weights.HiddenRows);
         Hidden = Reserve(c.HiddenDim);
         LogitsOffset = Reserve(c.VocabularySize);
@@ -41,7 +41,7 @@ internal sealed class Llama2cLayout
     /// <summary>Gets q, k and v of the current position, each starting on a whole panel.</summary>
     public int Qkv { get; }
 
-    /// <summary>Gets the attention weights of one head (padded sequence length).</summary>
+    /// <summary>Gets the attention weights of one head, or of the two heads sharing a KV head (padded sequence length each).</summary>
     public int Attention { get; }
 
     /// <summary>Gets w1·x then w3·x, each starting on a whole panel.</summary>

@@ -111,7 +111,6 @@ public sealed class Llama2cModel : ILanguageModel
             int count = sequences.Length;
             Llama2cBatchTuner? tuner = _batchThreading == Llama2cBatchThreading.Adaptive && count >= 2 ? group[0].Tuner ??= new Llama2cBatchTuner() : null;
             bool parallel = count >= 2 && (tuner?.ChooseParallel() ?? _batchThreading == Llama2cBatchThreading.Split);
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
             if (parallel)
             {
                 ForwardSplit(group.AsSpan(0, count), tokens);
@@ -120,8 +119,6 @@ public sealed class Llama2cModel : ILanguageModel
             {
                 ForwardStep(group.AsSpan(0, count), tokens);
             }
-
-            tuner?.Record(parallel, start);
 
             for (int i = 0; i < sequences.Length; i++)
             {
@@ -375,6 +372,18 @@ public sealed class Llama2cModel : ILanguageModel
         int kvMul = c.Heads / kvHeads;
         Span<float> attention = scratch.AsSpan(layout.Attention, stride);
         Span<float> output = scratch.AsSpan(layout.Xb, dim);
+        if (kvMul == 2 && headSize == 8 && Llama2cAttention.IsSupported)
+        {
+            Span<float> pairScores = scratch.AsSpan(layout.Attention, 2 * stride);
+            for (int g = 0; g < kvHeads; g++)
+            {
+                int cacheBase = ((layer * kvHeads) + g) * headSize * stride;
+                Llama2cAttention.AttendPair(q.Slice(g * 16, 16), keys.AsSpan(cacheBase, headSize * stride), values.AsSpan(cacheBase, headSize * stride), stride, count, pairScores, output.Slice(g * 16, 16));
+            }
+
+            return;
+        }
+
         for (int h = 0; h < c.Heads; h++)
         {
             int cacheBase = ((layer * kvHeads) + (h / kvMul)) * headSize * stride;

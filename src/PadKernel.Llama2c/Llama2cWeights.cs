@@ -4,7 +4,7 @@ using PadKernel.Models;
 namespace PadKernel.Llama2c;
 
 /// <summary>
-/// The checkpoint's weights, repacked once at load for the kernels: each matrix row padded to a multiple of 8 floats,
+/// The checkpoint's weights, repacked once at load for the kernels: each matrix as 16-row panels (see <see cref="Llama2cMatVec"/>),
 /// q/k/v fused into one matrix and w1/w3 into another so each needs a single pass, and the RoPE rotation tables
 /// computed the way llama2.c's run.c computes them (the checkpoint's own freq_cis tables are skipped, as run.c does).
 /// Immutable after construction, so any number of threads read it at once.

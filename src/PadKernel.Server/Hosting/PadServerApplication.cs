@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PadKernel.Extensions.AI;
+using PadKernel.Models;
+using PadKernel.Preferences.Sqlite;
+using PadKernel.Server.Configuration;
+
+namespace PadKernel.Server.Hosting;
+
+/// <summary>
+/// Builds the complete server: Kestrel on the given URLs, the model and chat client from <c>AddPadKernel</c>, users'
+/// preferences in SQLite, and the endpoints of <c>MapPadServer</c>. <c>pad serve</c>, the tests and the load run all
+/// start it this way.
+/// </summary>
+public static class PadServerApplication
+{
+    /// <summary>The SQLite file used when neither the options nor configuration name one.</summary>
+    public const string DefaultPreferencesDatabase = "pad-preferences.db";
+
+    /// <summary>Creates the application; start it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
+    /// <param name="options">URLs, model, configuration file, preference database and loaders.</param>
+    /// <param name="configure">Last changes to the builder before it is built (more services, logging, configuration).</param>
+    public static WebApplication Create(PadServerHostOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        if (options.ConfigFile is string file)
+        {
+            string path = Path.GetFullPath(file);
+            if (!File.Exists(path))
+            {
+                throw new FileNotFoundException($"The configuration file '{path}' does not exist.", path);
+            }
+
+            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+
+        if (options.AllowAnonymous is bool anonymous)
+        {
+            builder.Configuration[$"{PadServerOptions.SectionName}:{nameof(PadServerOptions.AllowAnonymous)}"] = anonymous ? "true" : "false";
+        }
+
+        builder.WebHost.UseUrls([.. options.Urls]);
+
+        // One line per request is noise for a model server; warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        PadKernelBuilder pad = builder.Services.AddPadKernel(builder.Configuration.GetSection(PadKernelOptions.SectionName), o =>
+        {
+            if (options.ModelPath is string modelPath)
+            {
+                // Named after its file or folder, so clients see "stories260K" rather than "default".
+                o.AddModel(ModelName(modelPath), modelPath);
+                o.DefaultModel = ModelName(modelPath);
+            }
+        });
+        foreach (IModelLoader loader in options.Loaders)
+        {
+            pad.AddModelLoader(loader);
+        }
+
+        pad.UsePreferenceStore(sp => new SqlitePreferenceStore(
+            options.PreferencesDatabase
+            ?? sp.GetRequiredService<IOptions<PadKernelOptions>>().Value.PreferencesDatabase
+            ?? DefaultPreferencesDatabase));
+
+        builder.Services.AddPadServer(builder.Configuration);
+        configure?.Invoke(builder);
+
+        WebApplication app = builder.Build();
+
+        // Validate the configuration now: an OptionsValidationException here names every bad key, before any log noise.
+        _ = app.Services.GetRequiredService<IOptions<PadServerOptions>>().Value;
+
+        // Load the model now, so a bad path fails at startup rather than on the first request.
+        app.Services.GetRequiredService<PadModelRegistry>().GetModel();
+        app.MapPadServer();
+        return app;
+    }
+
+    private static string ModelName(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        return Directory.Exists(full) ? Path.GetFileName(full) : Path.GetFileNameWithoutExtension(full);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PadKernel.Server.Authentication;
+using PadKernel.Server.Endpoints;
+using PadKernel.Server.Errors;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the OpenAI-compatible PadKernel endpoints.</summary>
+public static partial class PadServerEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>POST /v1/chat/completions</c>, <c>GET /v1/models</c>, <c>GET/PUT/DELETE /v1/users/{id}/preferences</c>
+    /// (API key required) and <c>GET /health</c> (open). Services come from <c>AddPadServer</c>.
+    /// </summary>
+    /// <returns>The <c>/v1</c> group, for further conventions.</returns>
+    public static RouteGroupBuilder MapPadServer(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet("/health", Api((c, s) => s.GetRequiredService<InfoEndpoints>().HealthAsync(c)));
+
+        RouteGroupBuilder v1 = endpoints.MapGroup("/v1");
+        v1.RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName });
+        v1.MapPost("/chat/completions", Api((c, s) => s.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(c)));
+        v1.MapGet("/models", Api((c, s) => s.GetRequiredService<InfoEndpoints>().ModelsAsync(c)));
+        v1.MapGet("/users/{id}/preferences", Api((c, s) => s.GetRequiredService<PreferencesEndpoints>().GetAsync(c, UserId(c))));
+        v1.MapPut("/users/{id}/preferences", Api((c, s) => s.GetRequiredService<PreferencesEndpoints>().PutAsync(c, UserId(c))));
+        v1.MapDelete("/users/{id}/preferences", Api((c, s) => s.GetRequiredService<PreferencesEndpoints>().DeleteAsync(c, UserId(c))));
+        v1.MapFallback(Api((c, _) => throw ApiException.NotFound($"Unknown endpoint {c.Request.Method} {c.Request.Path}.", null, "unknown_url")));
+        return v1;
+    }
+
+    private static string UserId(HttpContext context) => context.Request.RouteValues["id"] as string ?? "";
+
+    /// <summary>Runs a handler and answers every failure with OpenAI's error JSON.</summary>
+    private static RequestDelegate Api(Func<HttpContext, IServiceProvider, Task> handler) => async context =>
+    {
+        try
+        {
+            await handler(context, context.RequestServices).ConfigureAwait(false);
+        }
+        catch (ApiException ex) when (!context.Response.HasStarted)
+        {
+            await ErrorWriter.WriteAsync(context, ex).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client is gone; there is no one to answer.
+        }
+        catch (Exception ex) when (ex is not ApiException && !context.Response.HasStarted)
+        {
+            LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PadKernel.Server"), ex);
+            await ErrorWriter.WriteAsync(context, new ApiException(StatusCodes.Status500InternalServerError, ErrorTypes.Server, "The server had an error while processing the request.", null, "server_error")).ConfigureAwait(false);
+        }
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in a PadKernel server endpoint.")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception);
+}
