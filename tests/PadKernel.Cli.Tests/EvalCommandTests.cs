@@ -62,17 +62,5 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("--weights", error, StringComparison.Ordinal);
     }
 
-    private static string Suite => Path.Combine(RepositoryRoot(), "samples", "suites", "stories.json");
-
-    private static string RepositoryRoot()
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PadKernel.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return dir.FullName;
-    }
+    private static string Suite => Path.Combine(PadKernel.Testing.TestData.RepositoryRoot, "samples", "suites", "stories.json");
 }

@@ -1,4 +1,5 @@
 using PadKernel.Llama2c;
+using PadKernel.Testing;
 
 namespace PadKernel.Extensions.AI.Tests;
 
@@ -17,19 +18,7 @@ internal static class StoryModel
     {
         get
         {
-            string? models = Environment.GetEnvironmentVariable("PADKERNEL_MODELS");
-            if (string.IsNullOrWhiteSpace(models))
-            {
-                DirectoryInfo? root = new(AppContext.BaseDirectory);
-                while (root is not null && !File.Exists(Path.Combine(root.FullName, "PadKernel.sln")))
-                {
-                    root = root.Parent;
-                }
-
-                models = root is null ? "" : Path.Combine(root.FullName, "..", "shared", "models");
-            }
-
-            string folder = Path.GetFullPath(Path.Combine(models, "stories260K"));
+            string folder = TestData.Model("stories260K");
             if (!File.Exists(Path.Combine(folder, "stories260K.bin")) || !File.Exists(Path.Combine(folder, "tok512.bin")))
             {
                 Assert.Fail($"The story model is missing at {folder}. Set PADKERNEL_MODELS to the folder holding stories260K/ " +
@@ -43,20 +32,5 @@ internal static class StoryModel
     public static Llama2cModel Load() =>
         Llama2cModel.Load(Path.Combine(Folder, "stories260K.bin"), Path.Combine(Folder, "tok512.bin"));
 
-    public static string GoldenFile
-    {
-        get
-        {
-            string? golden = Environment.GetEnvironmentVariable("PADKERNEL_GOLDEN");
-            string file = Path.GetFullPath(Path.Combine(
-                string.IsNullOrWhiteSpace(golden) ? Path.Combine(Folder, "..", "..", "golden") : golden,
-                "pad-stories260K.json"));
-            if (!File.Exists(file))
-            {
-                Assert.Fail($"The golden vectors are missing at {file}; set PADKERNEL_GOLDEN to the shared golden folder.");
-            }
-
-            return file;
-        }
-    }
+    public static string GoldenFile => TestData.GoldenFile;
 }

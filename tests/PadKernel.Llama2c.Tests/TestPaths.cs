@@ -1,3 +1,5 @@
+using PadKernel.Testing;
+
 namespace PadKernel.Llama2c.Tests;
 
 /// <summary>
@@ -7,45 +9,15 @@ namespace PadKernel.Llama2c.Tests;
 /// </summary>
 internal static class TestPaths
 {
-    public static string Models => Resolve("PADKERNEL_MODELS", "models");
+    public static string Models => TestData.ModelsFolder;
 
-    public static string Golden => Resolve("PADKERNEL_GOLDEN", "golden");
+    public static string Golden => TestData.GoldenFolder;
 
     public static string Stories260KCheckpoint => RequireFile(Path.Combine(Models, "stories260K", "stories260K.bin"));
 
     public static string Stories260KTokenizer => RequireFile(Path.Combine(Models, "stories260K", "tok512.bin"));
 
     public static string GoldenFile => RequireFile(Path.Combine(Golden, "pad-stories260K.json"));
-
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PadKernel.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException($"Cannot find the repository root (a folder with PadKernel.sln) above {AppContext.BaseDirectory}.");
-        }
-    }
-
-    private static string Resolve(string variable, string folder)
-    {
-        string? configured = Environment.GetEnvironmentVariable(variable);
-        string path = string.IsNullOrWhiteSpace(configured)
-            ? Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", folder))
-            : configured;
-        if (!Directory.Exists(path))
-        {
-            Assert.Fail($"The test data folder {path} does not exist. Set {variable} to the shared {folder} folder (scripts/test.sh defaults it to ../shared/{folder}).");
-        }
-
-        return path;
-    }
 
     private static string RequireFile(string path)
     {

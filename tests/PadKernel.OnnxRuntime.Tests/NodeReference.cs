@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using PadKernel.Testing;
 
 namespace PadKernel.OnnxRuntime.Tests;
 
@@ -9,29 +8,7 @@ internal static class NodeReference
 {
     public static float[][] LastLogits(string modelFolder, IReadOnlyList<int[]> sequences)
     {
-        string nodeDir = Path.Combine(TestModels.RepositoryRoot, "tests", "node");
-        Assert.True(
-            Directory.Exists(Path.Combine(nodeDir, "node_modules", "onnxruntime-node")),
-            $"onnxruntime-node is not installed in {nodeDir}: run scripts/setup.sh (npm ci --ignore-scripts there).");
-
-        var start = new ProcessStartInfo("node", ["onnxruntime-reference.mjs"])
-        {
-            WorkingDirectory = nodeDir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started (is node on PATH?)");
-        process.StandardInput.Write(JsonSerializer.Serialize(new { model = modelFolder, sequences }));
-        process.StandardInput.Close();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"node onnxruntime-reference.mjs failed ({process.ExitCode}): {stderr.Result}");
-
+        string stdout = NodeScript.RunAsync("onnxruntime-reference.mjs", "onnxruntime-node", JsonSerializer.Serialize(new { model = modelFolder, sequences })).GetAwaiter().GetResult();
         using JsonDocument document = JsonDocument.Parse(stdout);
         return document.RootElement.GetProperty("logits").EnumerateArray()
             .Select(row => row.EnumerateArray().Select(v => v.GetSingle()).ToArray())

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PadKernel.OnnxRuntime.Models;
+using PadKernel.Testing;
 
 namespace PadKernel.OnnxRuntime.Tests;
 
@@ -13,11 +14,11 @@ internal static class TestModels
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, OnnxModel> Loaded = [];
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => TestData.RepositoryRoot;
 
-    public static string ModelsFolder => Folder("PADKERNEL_MODELS", System.IO.Path.Combine(RepositoryRoot, "..", "shared", "models"));
+    public static string ModelsFolder => TestData.ModelsFolder;
 
-    public static string GoldenFolder => Folder("PADKERNEL_GOLDEN", System.IO.Path.Combine(RepositoryRoot, "..", "shared", "golden"));
+    public static string GoldenFolder => TestData.GoldenFolder;
 
     /// <summary>Gets a model folder, failing (never skipping) with a clear message when it is missing.</summary>
     public static string Path(string name)
@@ -48,21 +49,5 @@ internal static class TestModels
         Assert.True(File.Exists(file), $"Golden file missing: {file} (set PADKERNEL_GOLDEN to the shared golden folder).");
         using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(file));
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
-    }
-
-    private static string Folder(string variable, string fallback) =>
-        System.IO.Path.GetFullPath(Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : fallback);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "PadKernel.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PadKernel.sln not found above " + AppContext.BaseDirectory);
     }
 }

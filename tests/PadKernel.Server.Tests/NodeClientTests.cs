@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using OpenAI.Chat;
+using PadKernel.Testing;
 
 namespace PadKernel.Server.Tests;
 
@@ -37,25 +36,6 @@ public sealed class NodeClientTests
         Assert.True(result.GetProperty("chunks").GetInt32() > 3);
     }
 
-    private static async Task<JsonElement> RunNodeAsync(string script, IEnumerable<string> args)
-    {
-        string folder = Path.Combine(TestPaths.RepositoryRoot, "tests", "node");
-        Assert.True(
-            File.Exists(Path.Combine(folder, "node_modules", "openai", "package.json")),
-            $"npm's openai package is not installed in {folder}; run scripts/setup.sh (npm ci --ignore-scripts in tests/node).");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("node did not start; Node.js 20+ must be on PATH.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"node {script} failed ({process.ExitCode}): {await stderr}");
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
-    }
+    private static async Task<JsonElement> RunNodeAsync(string script, IEnumerable<string> args) =>
+        JsonDocument.Parse(await NodeScript.RunAsync(script, "openai", null, [.. args])).RootElement.Clone();
 }

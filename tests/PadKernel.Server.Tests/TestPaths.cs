@@ -1,3 +1,5 @@
+using PadKernel.Testing;
+
 namespace PadKernel.Server.Tests;
 
 /// <summary>Finds the test models: <c>PADKERNEL_MODELS</c>, else <c>../shared/models</c> above the repository.</summary>
@@ -15,45 +17,8 @@ internal static class TestPaths
         }
     }
 
-    public static string ModelsFolder
-    {
-        get
-        {
-            string? fromEnvironment = Environment.GetEnvironmentVariable("PADKERNEL_MODELS");
-            if (!string.IsNullOrEmpty(fromEnvironment))
-            {
-                return fromEnvironment;
-            }
-
-            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "shared", "models");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            Assert.Fail("PADKERNEL_MODELS is not set and no shared/models folder was found above the test binaries.");
-            return "";
-        }
-    }
+    public static string ModelsFolder => TestData.ModelsFolder;
 
     /// <summary>The repository root (the folder holding PadKernel.sln).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "PadKernel.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            Assert.Fail("PadKernel.sln was not found above the test binaries.");
-            return "";
-        }
-    }
+    public static string RepositoryRoot => TestData.RepositoryRoot;
 }

@@ -1,7 +1,6 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PadKernel.Testing;
 
 namespace PadKernel.Tokenizers.Tests;
 
@@ -16,30 +15,7 @@ internal static class NodeReference
 {
     public static Dictionary<string, ReferenceResult> Encode(IReadOnlyList<string> folders, IReadOnlyList<string> texts)
     {
-        string nodeDir = Path.Combine(TestPaths.RepositoryRoot, "tests", "node");
-        Assert.True(
-            Directory.Exists(Path.Combine(nodeDir, "node_modules", "@huggingface", "tokenizers")),
-            $"@huggingface/tokenizers is not installed in {nodeDir}: run scripts/setup.sh (npm ci there).");
-
-        var start = new ProcessStartInfo("node", ["tokenizers-reference.mjs"])
-        {
-            WorkingDirectory = nodeDir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started (is node on PATH?)");
-        string input = JsonSerializer.Serialize(new { tokenizers = folders, texts });
-        process.StandardInput.Write(input);
-        process.StandardInput.Close();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"node tokenizers-reference.mjs failed ({process.ExitCode}): {stderr.Result}");
-
+        string stdout = NodeScript.RunAsync("tokenizers-reference.mjs", "@huggingface/tokenizers", JsonSerializer.Serialize(new { tokenizers = folders, texts })).GetAwaiter().GetResult();
         var root = JsonNode.Parse(stdout)!.AsObject();
         var results = new Dictionary<string, ReferenceResult>();
         foreach (string folder in folders)
