@@ -22,11 +22,14 @@ internal sealed class Llama2cBatchWorker
     private const int Claimed = 2;
     private const int Done = 3;
 
-    // How long the thread stays awake after a share: several steps plus the decoder's work between them.
-    // At most 2^8 - 1 = 255 batches (a few milliseconds) pass between probes of a worker that keeps missing.
-    private const int MaxBackoffExponent = 8;
+    // At most 2^5 - 1 = 31 batches (about a millisecond) pass between probes of a worker that keeps missing.
+    private const int MaxBackoffExponent = 5;
 
-    private static readonly long HotTicks = Stopwatch.Frequency / 5_000;
+    // A woken thread may take a few steps to get a core; only after this many missed wake-ups in a row does it count.
+    private const int MaxWakeMisses = 3;
+
+    // How long the thread stays awake after a share: longer than the longest back-off, so a probe finds it awake.
+    private static readonly long HotTicks = Stopwatch.Frequency / 1_000;
 
     private readonly Llama2cModel _model;
     private readonly object _gate = new();
@@ -39,7 +42,7 @@ internal sealed class Llama2cBatchWorker
     private int _misses;
     private int _skip;
     private bool _wasAsleep;
-    private bool _retried;
+    private int _wakeMisses;
     private int _state = Idle;
     private int _sleeping;
     private volatile bool _stopping;
@@ -120,19 +123,22 @@ internal sealed class Llama2cBatchWorker
 
         // A missed share means the thread is not getting a core in time (a busy machine): offering it the next shares
         // would only cost wake-ups and spinning that compete with the caller, so back off exponentially, probing again
-        // now and then. A thread that missed because it had to wake up is awake for the next share, so the first such
-        // miss is retried at once.
+        // now and then. A thread that missed because it had to wake up is awake for the next share, so a few such
+        // misses in a row are retried at once.
         if (!claimedByCaller)
         {
             _misses = 0;
-            _retried = false;
+            _wakeMisses = 0;
+        }
+        else if (_wasAsleep && ++_wakeMisses <= MaxWakeMisses)
+        {
+            _skip = 0;
         }
         else
         {
             _misses = Math.Min(_misses + 1, MaxBackoffExponent);
-            bool retry = _wasAsleep && !_retried;
-            _skip = retry ? 0 : (1 << _misses) - 1;
-            _retried = retry;
+            _skip = (1 << _misses) - 1;
+            _wakeMisses = 0;
         }
 
         ExceptionDispatchInfo? error = _error;
@@ -189,7 +195,8 @@ internal sealed class Llama2cBatchWorker
         lock (_gate)
         {
             Interlocked.Exchange(ref _sleeping, 1);
-            while (Volatile.Read(ref _state) != Pending && !_stopping)
+            // Once woken, spin again even if the caller has meanwhile taken this share back: the next one is near.
+            if (Volatile.Read(ref _state) != Pending && !_stopping)
             {
                 Monitor.Wait(_gate);
             }
