@@ -114,11 +114,7 @@ internal sealed class Llama2cBatchWorker
         if (!claimedByCaller)
         {
             claimedByCaller = Run();
-            var spinner = default(SpinWait);
-            while (Volatile.Read(ref _state) != Done)
-            {
-                spinner.SpinOnce(sleep1Threshold: -1);
-            }
+            WaitUntilDone();
         }
 
         // A missed share means the thread is not getting a core in time (a busy machine): offering it the next shares
@@ -161,6 +157,24 @@ internal sealed class Llama2cBatchWorker
         if (Thread.CurrentThread != _thread)
         {
             _thread.Join();
+        }
+    }
+
+    private void WaitUntilDone()
+    {
+        // The worker is running the share on another core and finishes within microseconds: spin without yielding
+        // (a yield is a system call as long as the wait), and yield only if it takes long, as when the worker lost its core.
+        long start = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _state) != Done)
+        {
+            if (Stopwatch.GetTimestamp() - start < HotTicks)
+            {
+                Thread.SpinWait(4);
+            }
+            else
+            {
+                Thread.Yield();
+            }
         }
     }
 
