@@ -28,7 +28,7 @@ internal sealed class Llama2cBatchWorker
     // A woken thread may take a few steps to get a core; only after this many missed wake-ups in a row does it count.
     private const int MaxWakeMisses = 3;
 
-    // How long the thread stays awake after a share: longer than the longest back-off, so a probe finds it awake.
+    // How long the thread stays awake after a share: about the longest back-off, so a probe usually finds it awake.
     private static readonly long HotTicks = Stopwatch.Frequency / 1_000;
 
     private readonly Llama2cModel _model;
