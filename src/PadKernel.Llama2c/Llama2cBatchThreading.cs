@@ -6,9 +6,10 @@ public enum Llama2cBatchThreading
     /// <summary>All sequences on the caller's thread, each weight pass shared by the whole batch.</summary>
     Serial,
 
-    /// <summary>Half the batch on a thread-pool thread (taken back by the caller if the pool thread is slow to start).</summary>
+    /// <summary>
+    /// Half the batch on the model's worker thread, which stays awake between the steps of a generation. The caller
+    /// takes the half back when the worker is slow to start, and stops offering it for a while when that keeps
+    /// happening (a busy machine), so on a machine without a free core this costs about what <see cref="Serial"/> does.
+    /// </summary>
     Split,
-
-    /// <summary>Measures both and keeps the faster, re-measuring as the position and the machine's load change.</summary>
-    Adaptive,
 }

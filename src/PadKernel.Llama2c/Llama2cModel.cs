@@ -15,6 +15,9 @@ public sealed class Llama2cModel : ILanguageModel
     private readonly Llama2cTokenizer _tokenizer;
     private readonly Llama2cBatchThreading _batchThreading;
     private readonly float _attentionScale;
+    private readonly Lock _workerLock = new();
+    private Llama2cBatchWorker? _worker;
+    private volatile bool _disposed;
 
     private Llama2cModel(Llama2cWeights weights, Llama2cTokenizer tokenizer, string modelId, Llama2cBatchThreading batchThreading)
     {
@@ -109,9 +112,7 @@ public sealed class Llama2cModel : ILanguageModel
             }
 
             int count = sequences.Length;
-            Llama2cBatchTuner? tuner = _batchThreading == Llama2cBatchThreading.Adaptive && count >= 2 ? group[0].Tuner ??= new Llama2cBatchTuner() : null;
-            bool parallel = count >= 2 && (tuner?.ChooseParallel() ?? _batchThreading == Llama2cBatchThreading.Split);
-            if (parallel)
+            if (count >= 2 && _batchThreading == Llama2cBatchThreading.Split)
             {
                 ForwardSplit(group.AsSpan(0, count), tokens);
             }
@@ -135,7 +136,15 @@ public sealed class Llama2cModel : ILanguageModel
     /// <inheritdoc />
     public void Dispose()
     {
-        // The weights are managed arrays: nothing to release.
+        // The weights are managed arrays; only the batch worker's thread needs stopping.
+        Llama2cBatchWorker? worker;
+        lock (_workerLock)
+        {
+            _disposed = true;
+            worker = _worker;
+        }
+
+        worker?.Stop();
     }
 
     internal void CheckTokens(ReadOnlySpan<int> tokens, int position)
@@ -181,24 +190,31 @@ public sealed class Llama2cModel : ILanguageModel
     }
 
     /// <summary>
-    /// Runs a batch split across the caller and a pool thread. The caller starts on its half; before each later layer
-    /// it checks whether the pool thread has picked up the other half, and if not, takes it back: it brings that half
-    /// up to the same layer and continues with the whole batch in one pass, losing only the catch-up.
+    /// Runs a batch split across the caller and the model's worker thread. The caller starts on its half; before each
+    /// later layer it checks whether the worker has picked up the other half, and if not, takes it back: it brings that
+    /// half up to the same layer and continues with the whole batch in one pass, losing only the catch-up.
     /// </summary>
     private void ForwardSplit(ReadOnlySpan<Llama2cSequence> group, ReadOnlySpan<int> tokens)
     {
-        // The caller takes the larger half: the pool thread needs a moment to start.
+        Llama2cBatchWorker? worker = Worker();
+        if (worker is null || !worker.TryAcquire())
+        {
+            // Another batch (a concurrent request) holds the worker, or the model is disposed.
+            ForwardStep(group, tokens);
+            return;
+        }
+
+        // The caller takes the larger half: it starts at once, the worker a moment later.
         int split = (group.Length + 1) / 2;
         ReadOnlySpan<Llama2cSequence> mine = group[..split], theirs = group[split..];
-        Llama2cBatchWork work = theirs[0].Work ??= new Llama2cBatchWork();
-        work.Offer(this, theirs, tokens[split..]);
+        worker.Offer(theirs, tokens[split..]);
         bool merged = false;
         try
         {
             Embed(mine, tokens[..split]);
             for (int l = 0; l < _config.Layers; l++)
             {
-                if (!merged && l > 0 && work.TryClaim())
+                if (!merged && l > 0 && worker.TryClaim())
                 {
                     merged = true;
                     Embed(theirs, tokens[split..]);
@@ -215,14 +231,22 @@ public sealed class Llama2cModel : ILanguageModel
         }
         finally
         {
-            if (merged)
-            {
-                work.Release();
-            }
-            else
-            {
-                work.RunOrWait();
-            }
+            worker.Complete(claimedByCaller: merged);
+        }
+    }
+
+    /// <summary>Gets the batch worker, starting its thread on first use; <see langword="null"/> once the model is disposed.</summary>
+    private Llama2cBatchWorker? Worker()
+    {
+        Llama2cBatchWorker? worker = Volatile.Read(ref _worker);
+        if (worker is not null || _disposed)
+        {
+            return _disposed ? null : worker;
+        }
+
+        lock (_workerLock)
+        {
+            return _disposed ? null : _worker ??= new Llama2cBatchWorker(this);
         }
     }
 

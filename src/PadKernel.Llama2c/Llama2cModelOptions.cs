@@ -8,8 +8,8 @@ public sealed class Llama2cModelOptions
 
     /// <summary>
     /// Gets or sets how <see cref="Llama2cModel.DecodeBatch"/> uses threads for a batch of two or more sequences.
-    /// Single-sequence decoding is always single-threaded. Default: <see cref="Llama2cBatchThreading.Adaptive"/> on a
+    /// Single-sequence decoding is always single-threaded. Default: <see cref="Llama2cBatchThreading.Split"/> on a
     /// machine with more than one processor, otherwise <see cref="Llama2cBatchThreading.Serial"/>.
     /// </summary>
-    public Llama2cBatchThreading BatchThreading { get; set; } = Environment.ProcessorCount > 1 ? Llama2cBatchThreading.Adaptive : Llama2cBatchThreading.Serial;
+    public Llama2cBatchThreading BatchThreading { get; set; } = Environment.ProcessorCount > 1 ? Llama2cBatchThreading.Split : Llama2cBatchThreading.Serial;
 }

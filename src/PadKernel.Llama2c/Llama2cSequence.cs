@@ -32,12 +32,6 @@ internal sealed class Llama2cSequence : IModelSequence
     /// <summary>Gets or sets the number of cached positions.</summary>
     internal int Position { get; set; }
 
-    /// <summary>Gets or sets the state that lets this sequence's share of a batch run on a pool thread (created on first use).</summary>
-    internal Llama2cBatchWork? Work { get; set; }
-
-    /// <summary>Gets or sets the measurements that pick serial or split batches when this sequence leads a batch (created on first use).</summary>
-    internal Llama2cBatchTuner? Tuner { get; set; }
-
     public ILanguageModel Model => _model;
 
     public int Length

@@ -44,7 +44,6 @@ public sealed class ModelTests
     [Theory]
     [InlineData(Llama2cBatchThreading.Serial)]
     [InlineData(Llama2cBatchThreading.Split)]
-    [InlineData(Llama2cBatchThreading.Adaptive)]
     public void BatchOfDifferentLengthsEqualsEachSequenceAloneExactly(Llama2cBatchThreading threading)
     {
         using Llama2cModel model = Stories260K.Load(new Llama2cModelOptions { BatchThreading = threading });
@@ -135,6 +134,62 @@ public sealed class ModelTests
         {
             Assert.Equal(expected, result);
         }
+    }
+
+    [Fact]
+    public void ConcurrentSplitBatchesShareTheWorkerAndMatchSerialBatchesExactly()
+    {
+        // Six threads compete for the one batch worker: whichever batch holds it splits, the others run alone.
+        using Llama2cModel split = Stories260K.Load(new Llama2cModelOptions { BatchThreading = Llama2cBatchThreading.Split });
+        using Llama2cModel serial = Stories260K.Load(new Llama2cModelOptions { BatchThreading = Llama2cBatchThreading.Serial });
+        float[][] Run(Llama2cModel model, int batchSize)
+        {
+            var sequences = new IModelSequence[batchSize];
+            try
+            {
+                for (int i = 0; i < batchSize; i++)
+                {
+                    sequences[i] = model.CreateSequence();
+                    sequences[i].Append([1, .. model.Tokenizer.Encode(i % 2 == 0 ? "Once upon a time" : "The dog ran")]);
+                }
+
+                int[] tokens = new int[batchSize];
+                for (int step = 0; step < 60; step++)
+                {
+                    for (int i = 0; i < batchSize; i++)
+                    {
+                        tokens[i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(sequences[i].Logits);
+                    }
+
+                    model.DecodeBatch(sequences, tokens);
+                }
+
+                return sequences.Select(s => s.Logits.ToArray()).ToArray();
+            }
+            finally
+            {
+                foreach (IModelSequence? s in sequences)
+                {
+                    s?.Dispose();
+                }
+            }
+        }
+
+        var results = new float[6][][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 6 }, i => results[i] = Run(split, 2 + (i % 3)));
+        for (int i = 0; i < results.Length; i++)
+        {
+            float[][] expected = Run(serial, 2 + (i % 3));
+            Assert.Equal(expected.Length, results[i].Length);
+            for (int s = 0; s < expected.Length; s++)
+            {
+                Assert.Equal(expected[s], results[i][s]);
+            }
+        }
+
+        // After Dispose the worker is gone; batches still decode on the caller's thread.
+        split.Dispose();
+        Assert.Equal(Run(serial, 3)[2], Run(split, 3)[2]);
     }
 
     [Fact]

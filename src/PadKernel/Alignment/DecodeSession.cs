@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using PadKernel.Decoding;
 using PadKernel.Models;
 using PadKernel.Text;
@@ -265,6 +266,9 @@ internal sealed class DecodeSession : IDisposable
         return next;
     }
 
+    // Optimized from the first call: with tiered PGO this ran at ≈8 µs a step instead of ≈2 through whole benchmark
+    // runs on the busy development machine (as with DOTNET_TieredPGO=0 it does not), a quarter of a PAD-1 step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ChoosePad(ReadOnlySpan<float> baseLogits, out PadStep? step)
     {
         Span<int> ids = _candidateIds.AsSpan(0, _baseLogSoftmax.Length);

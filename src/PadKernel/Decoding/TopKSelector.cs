@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PadKernel.Decoding;
 
 /// <summary>Selects the ids of the largest logits without sorting the whole vocabulary.</summary>
@@ -8,6 +10,7 @@ public static class TopKSelector
     /// largest first; equal values are ordered by lower id first. NaN values are never selected.
     /// </summary>
     /// <returns>The number of ids written: <c>min(ids.Length, number of non-NaN logits)</c>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs every PAD step: see DecodeSession.ChoosePad.
     public static int Select(ReadOnlySpan<float> logits, Span<int> ids)
     {
         int k = ids.Length;
