@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.AI;
 using PadKernel.Alignment;
 using PadKernel.Decoding;
@@ -60,24 +59,17 @@ public sealed class PadChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Prepared prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        var text = new StringBuilder();
-        FinishReason finish = FinishReason.Length;
-        int outputTokens = 0;
-        await foreach (GenerationUpdate update in DecodeAsync(prepared, cancellationToken).ConfigureAwait(false))
-        {
-            text.Append(update.Text);
-            outputTokens += update.TokenId >= 0 ? 1 : 0;
-            finish = update.FinishReason ?? finish;
-        }
 
-        var message = new ChatMessage(ChatRole.Assistant, text.ToString()) { MessageId = prepared.MessageId, CreatedAt = prepared.CreatedAt };
+        // The decode loop is CPU-bound: run it off the caller's context.
+        GenerationResult result = await Task.Run(() => PadDecoder.Generate(prepared.Request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var message = new ChatMessage(ChatRole.Assistant, result.Text) { MessageId = prepared.MessageId, CreatedAt = prepared.CreatedAt };
         return new ChatResponse(message)
         {
             ResponseId = prepared.ResponseId,
             ModelId = ModelId,
             CreatedAt = prepared.CreatedAt,
-            FinishReason = ToChatFinishReason(finish),
-            Usage = Usage(prepared, outputTokens),
+            FinishReason = ToChatFinishReason(result.FinishReason),
+            Usage = Usage(prepared, result.TokenIds.Count),
         };
     }
 
@@ -89,7 +81,7 @@ public sealed class PadChatClient : IChatClient
     {
         Prepared prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
         int outputTokens = 0;
-        await foreach (GenerationUpdate update in DecodeAsync(prepared, cancellationToken).ConfigureAwait(false))
+        await foreach (GenerationUpdate update in PadDecoder.DecodeAsync(prepared.Request, cancellationToken).ConfigureAwait(false))
         {
             outputTokens += update.TokenId >= 0 ? 1 : 0;
             if (update.FinishReason is FinishReason finish)
@@ -183,9 +175,6 @@ public sealed class PadChatClient : IChatClient
         ModelId = ModelId,
         FinishReason = finish,
     };
-
-    private static IAsyncEnumerable<GenerationUpdate> DecodeAsync(Prepared prepared, CancellationToken cancellationToken) =>
-        PadDecoder.DecodeAsync(prepared.Request, cancellationToken);
 
     private async Task<Prepared> PrepareAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {

@@ -28,6 +28,7 @@ internal sealed class DecodeSession : IDisposable
     private readonly double[] _scores;
     private readonly float[]? _traceRewards;
 
+    private readonly int[] _stopTokenIds;
     private readonly bool[] _seen;
     private readonly List<int> _seenIds = [];
     private readonly Random _random;
@@ -80,6 +81,11 @@ internal sealed class DecodeSession : IDisposable
         _rewardLogSoftmax = new double[k];
         _scores = new double[k];
         _traceRewards = _options.IncludeTrace ? new float[k * _rewards.Length] : null;
+
+        // Every id that ends generation, gathered once: EOS ids and BOS (a model that emits BOS has ended its text, as
+        // run.c treats it) unless ignored, plus the caller's extra stop ids (a template's end-of-turn token).
+        IEnumerable<int> ends = _options.IgnoreEndOfSequence ? [] : _info.EosTokenIds.Append(_info.BosTokenId);
+        _stopTokenIds = ends.Concat(_options.StopTokenIds).Where(id => id >= 0).Distinct().ToArray();
 
         _seen = new bool[vocabulary];
         foreach (int id in request.Context)
@@ -151,7 +157,7 @@ internal sealed class DecodeSession : IDisposable
         PadStep? step;
         int next = _rewards.Length > 0 ? ChoosePad(logits, out step) : ChoosePlain(logits, out step);
 
-        if ((!_options.IgnoreEndOfSequence && (next == _info.BosTokenId || _info.IsEndOfSequence(next))) || _options.StopTokenIds.Contains(next))
+        if (_stopTokenIds.AsSpan().Contains(next))
         {
             return new GenerationUpdate(-1, Finish(string.Empty), step, FinishReason.Stop);
         }

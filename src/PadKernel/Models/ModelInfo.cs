@@ -26,18 +26,4 @@ public sealed record ModelInfo
 
     /// <summary>Gets a value indicating whether the model is instruction-tuned with a chat template (false for raw models such as the story model).</summary>
     public bool IsChatModel { get; init; }
-
-    /// <summary>Returns whether <paramref name="tokenId"/> ends generation.</summary>
-    public bool IsEndOfSequence(int tokenId)
-    {
-        foreach (int id in EosTokenIds)
-        {
-            if (id == tokenId)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }
