@@ -60,6 +60,30 @@ public sealed class PipelineTests
     }
 
     [Fact]
+    public async Task The_hook_builds_default_and_keyed_clients_per_scope_and_its_stages_get_the_scopes_services()
+    {
+        var seen = new List<(string? ScopeUser, object? OptionsUser)>();
+        await using ServiceProvider provider = Provider(b => b.Use((inner, services) =>
+            new ObservingChatClient(inner, options => seen.Add((services.GetRequiredService<IPadUserContext>().UserId, options?.AdditionalProperties?[PadOptionKeys.User])))));
+
+        foreach (string user in new[] { "alice", "bob" })
+        {
+            using IServiceScope scope = provider.CreatePadUserScope(user);
+            IChatClient client = scope.ServiceProvider.GetRequiredService<IChatClient>();
+            IChatClient keyed = scope.ServiceProvider.GetRequiredKeyedService<IChatClient>("stories");
+            Assert.NotSame(client, keyed);
+            foreach (IChatClient c in new[] { client, keyed })
+            {
+                Assert.NotNull(c.GetService<PadPersonalizationChatClient>());
+                Assert.Equal("stories", c.GetService<ChatClientMetadata>()!.DefaultModelId);
+                Assert.NotEmpty((await c.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 2 })).Text);
+            }
+        }
+
+        Assert.Equal(new (string?, object?)[] { ("alice", "alice"), ("alice", "alice"), ("bob", "bob"), ("bob", "bob") }, seen);
+    }
+
+    [Fact]
     public async Task Without_the_personalization_stage_the_shared_cache_would_leak_which_is_why_it_comes_first()
     {
         // The hazard the stage exists for, shown on the same setup: a cache keyed on the options as the app passed them.
@@ -324,6 +348,15 @@ public sealed class PipelineTests
         }
 
         return services.BuildServiceProvider(validateScopes: true);
+    }
+
+    private sealed class ObservingChatClient(IChatClient inner, Action<ChatOptions?> observe) : DelegatingChatClient(inner)
+    {
+        public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            observe(options);
+            return base.GetResponseAsync(messages, options, cancellationToken);
+        }
     }
 
     private sealed class AnonymousChatClient : IChatClient
