@@ -4,32 +4,26 @@ using PadKernel.Extensions.AI;
 namespace PadKernel.Samples.AgentPipeline;
 
 /// <summary>
-/// A small agent resolved per user scope: its pipeline is preference commands → logging → the scope's PadKernel
-/// IChatClient, which applies that user's stored preferences by itself.
+/// A small agent resolved per user scope: preference commands over the scope's IChatClient, which DI built as the
+/// pipeline configured with <c>UseChatClientPipeline</c> (personalization → cache → logging → telemetry → PadKernel).
 /// </summary>
 public sealed class StoryAgent
 {
     private readonly IChatClient _pipeline;
     private readonly PreferenceTools _tools;
-    private readonly List<string> _log = [];
 
-    public StoryAgent(IChatClient padClient, PreferenceTools tools, IPadUserContext user)
+    public StoryAgent(IChatClient chat, PreferenceTools tools)
     {
         _tools = tools;
-        _pipeline = new PreferenceCommandChatClient(new LoggingChatClient(padClient, _log.Add, user.UserId ?? "anonymous"), tools);
+
+        // This stage does not look at ChatOptions, so it needs no personalization before it; a cache added here would
+        // (.AsBuilder().UsePadPersonalization().UseDistributedCache(...)).
+        _pipeline = new PreferenceCommandChatClient(chat, tools);
     }
 
     public Task<ChatResponse> SayAsync(string message) => _pipeline.GetResponseAsync(message);
 
     public IAsyncEnumerable<ChatResponseUpdate> StreamAsync(string message) => _pipeline.GetStreamingResponseAsync(message);
-
-    /// <summary>Returns the log lines written since the last call.</summary>
-    public IReadOnlyList<string> TakeLog()
-    {
-        string[] lines = [.. _log];
-        _log.Clear();
-        return lines;
-    }
 
     public async Task<string> ListPreferencesAsync() => System.Text.Json.JsonSerializer.Serialize(await _tools.List.InvokeAsync());
 }

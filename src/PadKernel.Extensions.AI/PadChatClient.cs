@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using PadKernel.Alignment;
 using PadKernel.Decoding;
 using PadKernel.Models;
@@ -13,8 +15,19 @@ namespace PadKernel.Extensions.AI;
 /// see <see cref="PadOptionKeys"/>) and the current user's stored preferences steer every token.
 /// </summary>
 /// <remarks>
+/// <para>
 /// One model instance serves any number of clients and concurrent requests: each request decodes in its own sequences.
 /// The client itself holds no per-request state, so it is cheap to create per scope (per user).
+/// </para>
+/// <para>
+/// Tools: the models PadKernel runs cannot call tools. A request with <c>Tools</c> and a <c>ToolMode</c> that requires a
+/// call gets a <see cref="NotSupportedException"/>; with <c>ToolMode</c> auto (or unset) the client logs a warning and
+/// answers in plain text, or refuses too when <see cref="PadChatClientOptions.StrictToolSupport"/> is set.
+/// </para>
+/// <para>
+/// Telemetry: inside a gen_ai span (<c>UseOpenTelemetry()</c>) the client adds PAD's attributes to it, and it records
+/// the time per token; see <see cref="PadTelemetry"/>.
+/// </para>
 /// </remarks>
 public sealed class PadChatClient : IChatClient
 {
@@ -25,19 +38,22 @@ public sealed class PadChatClient : IChatClient
     private readonly ChatTemplate _template;
     private readonly ChatClientMetadata _metadata;
     private readonly int[] _endOfTurnIds;
+    private readonly ILogger? _logger;
 
     /// <summary>Initializes a new instance of the <see cref="PadChatClient"/> class.</summary>
     /// <param name="model">The base model; the client does not own it (a host disposes models).</param>
     /// <param name="options">Client settings; copied.</param>
     /// <param name="preferenceStore">Where users' preferences are kept; null for request preferences only.</param>
     /// <param name="userContext">The user this client acts for; null for a client that serves any user through <c>pad_user</c>.</param>
-    public PadChatClient(ILanguageModel model, PadChatClientOptions? options = null, IPreferenceStore? preferenceStore = null, IPadUserContext? userContext = null)
+    /// <param name="logger">Where warnings go (a request whose tools are ignored); null for none.</param>
+    public PadChatClient(ILanguageModel model, PadChatClientOptions? options = null, IPreferenceStore? preferenceStore = null, IPadUserContext? userContext = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _options = options?.Clone() ?? new PadChatClientOptions();
         _store = preferenceStore;
         _user = userContext;
+        _logger = logger;
         _template = _options.ChatTemplate ?? ChatTemplate.ForModel(model);
         _metadata = new ChatClientMetadata(_options.ProviderName, providerUri: null, defaultModelId: ModelId);
         _endOfTurnIds = _template.EndOfTurnTokens
@@ -61,7 +77,9 @@ public sealed class PadChatClient : IChatClient
         Prepared prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
 
         // The decode loop is CPU-bound: run it off the caller's context.
+        long started = Stopwatch.GetTimestamp();
         GenerationResult result = await Task.Run(() => PadDecoder.Generate(prepared.Request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        PadTelemetry.Record(prepared.Summary, result.Trace.Count(step => step.Changed), result.TokenIds.Count, Stopwatch.GetElapsedTime(started));
         var message = new ChatMessage(ChatRole.Assistant, result.Text) { MessageId = prepared.MessageId, CreatedAt = prepared.CreatedAt };
         return new ChatResponse(message)
         {
@@ -81,11 +99,15 @@ public sealed class PadChatClient : IChatClient
     {
         Prepared prepared = await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false);
         int outputTokens = 0;
+        int changedTokens = 0;
+        long started = Stopwatch.GetTimestamp();
         await foreach (GenerationUpdate update in PadDecoder.DecodeAsync(prepared.Request, cancellationToken).ConfigureAwait(false))
         {
             outputTokens += update.TokenId >= 0 ? 1 : 0;
+            changedTokens += update.Step is { Changed: true } ? 1 : 0;
             if (update.FinishReason is FinishReason finish)
             {
+                PadTelemetry.Record(prepared.Summary, changedTokens, outputTokens, Stopwatch.GetElapsedTime(started));
                 List<AIContent> contents = update.Text.Length > 0 ? [new TextContent(update.Text)] : [];
                 contents.Add(new UsageContent(Usage(prepared, outputTokens)));
                 yield return NewUpdate(prepared, contents, ToChatFinishReason(finish));
@@ -150,11 +172,45 @@ public sealed class PadChatClient : IChatClient
     public async Task<DecodeRequest> CreateDecodeRequestAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         (await PrepareAsync(messages, options, cancellationToken).ConfigureAwait(false)).Request;
 
-    /// <summary>Returns the preferences a request would apply: the user's stored ones merged with the request's own (the request wins on the same text).</summary>
+    /// <summary>
+    /// Returns the preferences a request would apply: its <c>pad_resolved_preferences</c> when it has them, otherwise the
+    /// user's stored ones merged with the request's own (the request wins on the same text).
+    /// </summary>
     public async Task<IReadOnlyList<Preference>> ResolvePreferencesAsync(ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         PadRequestOptions pad = PadRequestOptions.Parse(options?.AdditionalProperties, _options.DefaultWeight);
         return await ResolvePreferencesAsync(pad, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Returns a copy of <paramref name="options"/> that carries the user (<c>pad_user</c>), the resolved preferences
+    /// (<c>pad_resolved_preferences</c>) and their hash (<c>pad_preferences_hash</c>), so that middleware keyed on
+    /// <see cref="ChatOptions"/> sees what will apply (what <see cref="PadPersonalizationChatClient"/> does). Options that
+    /// are already personalized are returned as they are; <paramref name="options"/> itself is never changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">A PadKernel option is invalid, or <c>pad_user</c> names another user than the one this client acts for.</exception>
+    public async Task<ChatOptions> PersonalizeAsync(ChatOptions? options, CancellationToken cancellationToken = default)
+    {
+        PadRequestOptions pad = PadRequestOptions.Parse(options?.AdditionalProperties, _options.DefaultWeight);
+        IReadOnlyList<Preference> preferences = await ResolvePreferencesAsync(pad, cancellationToken).ConfigureAwait(false);
+        if (options is not null && pad.ResolvedPreferences is not null)
+        {
+            return options;
+        }
+
+        ChatOptions personalized = options?.Clone() ?? new ChatOptions();
+
+        // A copy of the dictionary too: the caller's options (often reused across requests) stay as they were.
+        AdditionalPropertiesDictionary properties = personalized.AdditionalProperties is { } given ? new(given) : [];
+        if ((_user?.UserId ?? pad.UserId) is string user)
+        {
+            properties[PadOptionKeys.User] = user;
+        }
+
+        properties[PadOptionKeys.ResolvedPreferences] = ResolvedPreferences.ToJson(preferences);
+        properties[PadOptionKeys.PreferencesHash] = ResolvedPreferences.Hash(preferences);
+        personalized.AdditionalProperties = properties;
+        return personalized;
     }
 
     private static ChatFinishReason ToChatFinishReason(FinishReason finish) =>
@@ -179,6 +235,7 @@ public sealed class PadChatClient : IChatClient
     private async Task<Prepared> PrepareAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        CheckTools(options);
         if (options?.ModelId is { Length: > 0 } requested && !string.Equals(requested, ModelId, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"This client serves model '{ModelId}', not '{requested}'.", nameof(options));
@@ -187,6 +244,8 @@ public sealed class PadChatClient : IChatClient
         PadRequestOptions pad = PadRequestOptions.Parse(options?.AdditionalProperties, _options.DefaultWeight);
         IReadOnlyList<PromptMessage> prompt = ToPromptMessages(messages, options?.Instructions);
         IReadOnlyList<Preference> preferences = await ResolvePreferencesAsync(pad, cancellationToken).ConfigureAwait(false);
+        int activeRewards = preferences.Count(p => p.Weight != 0f);
+        Activity? span = PadTelemetry.CurrentChatSpan();
 
         var generation = new GenerationOptions
         {
@@ -201,13 +260,45 @@ public sealed class PadChatClient : IChatClient
 
             // A chat model ends its turn with a control token that is not always among the model's EOS ids.
             StopTokenIds = [.. _endOfTurnIds],
+
+            // The per-step trace tells which tokens PAD changed; it costs allocations, so only a recording span pays for it.
+            IncludeTrace = span is not null && activeRewards > 0,
         };
 
         RewardMode mode = pad.Mode ?? _options.DefaultMode;
         DecodeRequest request = ChatRequestFactory.Create(
             _model, _template, prompt, preferences, generation, mode, _options.RewardModel, _options.RewardModelChatTemplate);
         string id = Guid.NewGuid().ToString("N");
-        return new Prepared(request, "padresp-" + id, "padmsg-" + id, DateTimeOffset.UtcNow);
+        var summary = new PadRequestSummary(ModelId, preferences, activeRewards, generation.PadTopK, mode, span);
+        return new Prepared(request, summary, "padresp-" + id, "padmsg-" + id, DateTimeOffset.UtcNow);
+    }
+
+    private void CheckTools(ChatOptions? options)
+    {
+        if (options?.Tools is not { Count: > 0 } tools || options.ToolMode is NoneChatToolMode)
+        {
+            return;
+        }
+
+        if (options.ToolMode is RequiredChatToolMode required)
+        {
+            string mode = required.RequiredFunctionName is { } name ? $"RequireSpecific(\"{name}\")" : "RequireAny";
+            throw new NotSupportedException(
+                $"Model '{ModelId}' cannot call tools: PadKernel generates plain text and its chat templates have no tool-call format, " +
+                $"so a request whose ToolMode is {mode} cannot be answered with the required tool call. Remove the tools or use a client that supports tool calling.");
+        }
+
+        if (_options.StrictToolSupport)
+        {
+            throw new NotSupportedException(
+                $"Model '{ModelId}' cannot call tools, and StrictToolSupport refuses requests that offer tools ({tools.Count}) rather than answering them without calling any. " +
+                "Remove the tools, set ToolMode to None, or turn StrictToolSupport off to answer in plain text.");
+        }
+
+        if (_logger is not null)
+        {
+            ToolsIgnored(_logger, ModelId, tools.Count, null);
+        }
     }
 
     private async Task<IReadOnlyList<Preference>> ResolvePreferencesAsync(PadRequestOptions pad, CancellationToken cancellationToken)
@@ -217,6 +308,12 @@ public sealed class PadChatClient : IChatClient
         {
             // A client bound to a user never reads another user's preferences.
             throw new ArgumentException($"'{PadOptionKeys.User}' names user '{pad.UserId}' but this client acts for another user.", PadOptionKeys.User);
+        }
+
+        if (pad.ResolvedPreferences is { } resolved)
+        {
+            // Resolved further up the pipeline (and keyed on there): apply exactly that set.
+            return resolved;
         }
 
         string? user = bound ?? pad.UserId;
@@ -271,5 +368,10 @@ public sealed class PadChatClient : IChatClient
         return prompt;
     }
 
-    private sealed record Prepared(DecodeRequest Request, string ResponseId, string MessageId, DateTimeOffset CreatedAt);
+    private static readonly Action<ILogger, string, int, Exception?> ToolsIgnored = LoggerMessage.Define<string, int>(
+        LogLevel.Warning,
+        new EventId(1, "ToolsIgnored"),
+        "Model '{ModelId}' cannot call tools: the request offered {ToolCount} tool(s) with ToolMode auto and is answered in plain text without calling any. Set StrictToolSupport to refuse such requests.");
+
+    private sealed record Prepared(DecodeRequest Request, PadRequestSummary Summary, string ResponseId, string MessageId, DateTimeOffset CreatedAt);
 }

@@ -40,6 +40,13 @@ public sealed class PadChatClientOptions
     /// <summary>Gets or sets a value indicating whether a user's stored preferences apply to requests by default (<c>pad_use_stored</c> overrides it). Default true.</summary>
     public bool UseStoredPreferences { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a request that offers tools with <c>ToolMode</c> auto (or unset) is refused
+    /// with <see cref="NotSupportedException"/> instead of being answered in plain text with a logged warning. Default
+    /// false. A request whose <c>ToolMode</c> requires a tool call is always refused: PadKernel's models cannot call tools.
+    /// </summary>
+    public bool StrictToolSupport { get; set; }
+
     /// <summary>Gets or sets the provider name reported in <c>ChatClientMetadata</c>. Default <c>padkernel</c>.</summary>
     public string ProviderName { get; set; } = "padkernel";
 

@@ -28,6 +28,20 @@ public static class PadOptionKeys
     /// <summary>Whether the user's stored preferences apply (a boolean; default true). <c>false</c> uses only the request's own preferences.</summary>
     public const string UseStored = "pad_use_stored";
 
+    /// <summary>
+    /// The preferences that apply, already resolved (the user's stored ones merged with the request's own): a list of
+    /// <c>{text, weight}</c> objects. <see cref="PadPersonalizationChatClient"/> writes it before any app middleware sees
+    /// the request, so caches and loggers key on it; when present, <see cref="PadChatClient"/> applies exactly these and
+    /// does not read the preference store again.
+    /// </summary>
+    public const string ResolvedPreferences = "pad_resolved_preferences";
+
+    /// <summary>
+    /// A content hash of <see cref="ResolvedPreferences"/> (lowercase hex, texts and weights), written with it: a short key
+    /// for logs and telemetry that changes whenever the applied preference set changes. PadKernel does not read it.
+    /// </summary>
+    public const string PreferencesHash = "pad_preferences_hash";
+
     /// <summary>Gets every key PadKernel understands.</summary>
-    public static IReadOnlyList<string> All { get; } = [Preferences, Weight, TopK, Mode, User, UseStored];
+    public static IReadOnlyList<string> All { get; } = [Preferences, Weight, TopK, Mode, User, UseStored, ResolvedPreferences, PreferencesHash];
 }

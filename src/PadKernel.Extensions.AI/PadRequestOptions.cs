@@ -36,6 +36,12 @@ public sealed class PadRequestOptions
     /// <summary>Gets whether stored preferences apply (<c>pad_use_stored</c>), or null when the request does not say.</summary>
     public bool? UseStoredPreferences { get; init; }
 
+    /// <summary>Gets the already resolved preferences (<c>pad_resolved_preferences</c>), or null when the request was not personalized yet.</summary>
+    public IReadOnlyList<Preference>? ResolvedPreferences { get; init; }
+
+    /// <summary>Gets the hash of the resolved preferences (<c>pad_preferences_hash</c>), or null.</summary>
+    public string? PreferencesHash { get; init; }
+
     /// <summary>Parses the PadKernel keys of a request's additional properties; null or empty gives the defaults.</summary>
     /// <param name="properties">The additional properties (other keys are ignored).</param>
     /// <param name="defaultWeight">The weight of preferences given without one when <c>pad_weight</c> is absent.</param>
@@ -54,6 +60,9 @@ public sealed class PadRequestOptions
         RewardMode? mode = null;
         string? user = null;
         bool? useStored = null;
+        object? resolved = null;
+        string? resolvedKey = null;
+        string? hash = null;
         foreach ((string key, object? value) in properties)
         {
             if (key is null || !key.StartsWith(PadOptionKeys.Prefix, StringComparison.OrdinalIgnoreCase))
@@ -87,6 +96,13 @@ public sealed class PadRequestOptions
                 case PadOptionKeys.UseStored:
                     useStored = value is null ? null : ToBool(value, key);
                     break;
+                case PadOptionKeys.ResolvedPreferences:
+                    resolved = value;
+                    resolvedKey = key;
+                    break;
+                case PadOptionKeys.PreferencesHash:
+                    hash = value is null ? null : ToText(value, key);
+                    break;
                 default:
                     throw new ArgumentException(
                         $"Unknown PadKernel option '{key}'. Known options: {string.Join(", ", PadOptionKeys.All)}.", key);
@@ -101,6 +117,8 @@ public sealed class PadRequestOptions
             Mode = mode,
             UserId = user,
             UseStoredPreferences = useStored,
+            ResolvedPreferences = resolved is null ? null : ToPreferences(resolved, defaultWeight, resolvedKey!),
+            PreferencesHash = hash,
         };
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PadKernel.Models;
@@ -43,6 +44,31 @@ public sealed class PadKernelBuilder
     public PadKernelBuilder AddModel(string name, Func<IServiceProvider, ILanguageModel> factory, Action<PadModelOptions>? configure = null)
     {
         Services.Configure<PadKernelOptions>(o => o.AddModel(name, factory, configure));
+        return this;
+    }
+
+    /// <summary>
+    /// Makes the <c>IChatClient</c> that DI hands out (default and keyed by model name, per scope) a pipeline around
+    /// PadKernel's client, the way <c>AddChatClient(...).Use...()</c> does: <paramref name="configure"/> adds middleware
+    /// (<c>UseDistributedCache</c>, <c>UseLogging</c>, <c>UseOpenTelemetry</c>, <c>UseFunctionInvocation</c>, ...), and the
+    /// pipeline is built in each scope from the scope's services. <see cref="PadPersonalizationChatClient"/> always comes
+    /// first, so every stage sees the scope's user and the preferences that will apply. Calls add up, in order.
+    /// </summary>
+    public PadKernelBuilder UseChatClientPipeline(Action<ChatClientBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        PadChatClientPipeline? pipeline = Services
+            .Where(d => d.ServiceType == typeof(PadChatClientPipeline) && !d.IsKeyedService)
+            .Select(d => d.ImplementationInstance)
+            .OfType<PadChatClientPipeline>()
+            .FirstOrDefault();
+        if (pipeline is null)
+        {
+            pipeline = new PadChatClientPipeline();
+            Services.AddSingleton(pipeline);
+        }
+
+        pipeline.Add(configure);
         return this;
     }
 

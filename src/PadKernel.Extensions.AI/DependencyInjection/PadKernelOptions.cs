@@ -84,4 +84,7 @@ public sealed class PadModelOptions
 
     /// <summary>Gets or sets the repetition penalty. Default 1 (off).</summary>
     public float RepetitionPenalty { get; set; } = 1f;
+
+    /// <summary>Gets or sets a value indicating whether requests offering tools with <c>ToolMode</c> auto are refused (see <see cref="PadChatClientOptions.StrictToolSupport"/>). Default false.</summary>
+    public bool StrictToolSupport { get; set; }
 }

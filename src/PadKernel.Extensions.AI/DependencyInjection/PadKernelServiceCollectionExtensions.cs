@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using PadKernel.Extensions.AI;
 using PadKernel.Models;
 using PadKernel.Preferences;
@@ -52,14 +53,17 @@ public static class PadKernelServiceCollectionExtensions
         return services.AddPadKernel(configure);
     }
 
-    private static PadChatClient CreateClient(IServiceProvider services, string? name)
+    // Every DI-made client comes from here: PadKernel's client, wrapped in the app's pipeline when it configured one.
+    private static IChatClient CreateClient(IServiceProvider services, string? name)
     {
         PadModelRegistry registry = services.GetRequiredService<PadModelRegistry>();
-        return new PadChatClient(
+        var client = new PadChatClient(
             registry.GetModel(name),
             registry.GetClientOptions(name),
             services.GetService<IPreferenceStore>(),
-            services.GetService<IPadUserContext>());
+            services.GetService<IPadUserContext>(),
+            services.GetService<ILoggerFactory>()?.CreateLogger<PadChatClient>());
+        return services.GetService<PadChatClientPipeline>() is { } pipeline ? pipeline.Build(client, services) : client;
     }
 
     // Enumerating keyed services with KeyedService.AnyKey (as Semantic Kernel's Kernel.GetAllServices does for every

@@ -69,6 +69,7 @@ public sealed class PadModelRegistry : IDisposable
             MaxOutputTokens = model.MaxOutputTokens,
             Temperature = model.Temperature,
             RepetitionPenalty = model.RepetitionPenalty,
+            StrictToolSupport = model.StrictToolSupport,
         };
     }
 
