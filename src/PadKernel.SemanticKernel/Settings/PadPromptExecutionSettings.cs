@@ -71,7 +71,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
             ThrowIfFrozen();
             if (value is float weight && !float.IsFinite(weight))
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The preference weight must be a finite number.");
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The preference weight (pad_weight) must be a finite number.");
             }
 
             _preferenceWeight = value;
@@ -89,7 +89,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
             ThrowIfFrozen();
             if (value < 1)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "PAD's top-k must be at least 1.");
+                throw new ArgumentOutOfRangeException(nameof(value), value, "PAD's top-k (pad_top_k) must be at least 1.");
             }
 
             _padTopK = value;
@@ -124,7 +124,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
             ThrowIfFrozen();
             if (value is not null && string.IsNullOrWhiteSpace(value))
             {
-                throw new ArgumentException("A user id must be non-empty.", nameof(value));
+                throw new ArgumentException("The user id (pad_user) must be non-empty.", nameof(value));
             }
 
             _user = value;
