@@ -107,15 +107,16 @@ public sealed class PadChatCompletionService : IChatCompletionService
             return UnboundClient;
         }
 
-        if (services.GetKeyedService<IChatClient>(ModelName) is { } scoped)
+        PadChatClient unbound = UnboundClient;
+        if (services.GetService<IPadUserContext>() is not { UserId: not null } user)
         {
-            return scoped;
+            return unbound;
         }
 
-        // The model was configured where AddPadKernel could not see its name (no keyed client): bind a client to the scope's user here.
-        PadChatClient unbound = UnboundClient;
-        return services.GetService<IPadUserContext>() is { UserId: not null } user
-            ? new PadChatClient(unbound.Model, unbound.GetService<PadChatClientOptions>(), _services.GetService<IPreferenceStore>(), user)
-            : unbound;
+        // The scope's keyed model client (with whatever the app configured around it) when it acts for this user;
+        // otherwise, for example when the model's name was not known to AddPadKernel, a client bound to the user here.
+        return services.GetKeyedService<IChatClient>(ModelName) is { } scoped && ReferenceEquals(scoped.GetService<IPadUserContext>(), user)
+            ? scoped
+            : new PadChatClient(unbound.Model, unbound.GetService<PadChatClientOptions>(), _services.GetService<IPreferenceStore>(), user);
     }
 }

@@ -97,6 +97,25 @@ public sealed class ChatCompletionTests
         Assert.Equal(plain, (await bobScope.ServiceProvider.GetRequiredService<Kernel>().InvokePromptAsync(Prompt)).ToString());
     }
 
+    [Theory]
+    [InlineData("stories")]
+    [InlineData("pad")]
+    public async Task A_scope_kernel_acts_for_its_user_whatever_the_service_id(string serviceId)
+    {
+        var services = new ServiceCollection();
+        services.AddKernel().AddPadChatCompletion(serviceId: serviceId);
+        services.AddStoryModel();
+        await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
+        await provider.GetRequiredService<PadKernel.Preferences.IPreferenceStore>().SetAsync("alice", Dog, 4f);
+        var settings = new KernelArguments(new PromptExecutionSettings { ServiceId = serviceId });
+
+        string plain = (await provider.GetRequiredService<Kernel>().InvokePromptAsync(Prompt, settings)).ToString();
+        using IServiceScope scope = provider.CreatePadUserScope("alice");
+        string alice = (await scope.ServiceProvider.GetRequiredService<Kernel>().InvokePromptAsync(Prompt, settings)).ToString();
+        Assert.NotEqual(plain, alice);
+        Assert.Equal(alice, (await provider.GetRequiredService<Kernel>().InvokePromptAsync(Prompt, new KernelArguments(new PadPromptExecutionSettings { ServiceId = serviceId, User = "alice" }))).ToString());
+    }
+
     [Fact]
     public async Task FunctionChoiceBehavior_Required_is_refused_not_ignored()
     {

@@ -18,7 +18,7 @@ public static class PadChatCompletionServiceCollectionExtensions
     /// Adds a PadKernel model as Semantic Kernel's <see cref="IChatCompletionService"/> (a <see cref="PadChatCompletionService"/>
     /// singleton, keyed by <paramref name="serviceId"/>), like Semantic Kernel's own <c>Add*ChatCompletion</c> connectors.
     /// With a <paramref name="serviceId"/> it also registers the model's <see cref="IChatClient"/> under that key (bound to
-    /// no user); without one, the unkeyed <see cref="IChatClient"/> is <c>AddPadKernel</c>'s per-scope client. Also registers
+    /// no user) unless that key already has one; without one, the unkeyed <see cref="IChatClient"/> is <c>AddPadKernel</c>'s per-scope client. Also registers
     /// <see cref="PadKernelArgumentsFilter"/> and <see cref="PadPreferencesPlugin"/> (scoped). Configure models with
     /// <c>AddPadKernel(...)</c> and a model loader.
     /// </summary>
@@ -34,7 +34,7 @@ public static class PadChatCompletionServiceCollectionExtensions
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => new PadChatCompletionService(sp, modelId));
         if (serviceId is not null)
         {
-            services.AddKeyedSingleton<IChatClient>(serviceId, (sp, key) =>
+            services.TryAddKeyedSingleton<IChatClient>(serviceId, (sp, key) =>
                 ((PadChatCompletionService)sp.GetRequiredKeyedService<IChatCompletionService>(key)).UnboundClient);
         }
 
