@@ -34,8 +34,8 @@ public static class PadChatCompletionServiceCollectionExtensions
         services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => new PadChatCompletionService(sp, modelId));
         if (serviceId is not null)
         {
-            services.TryAddKeyedSingleton<IChatClient>(serviceId, (sp, key) =>
-                ((PadChatCompletionService)sp.GetRequiredKeyedService<IChatCompletionService>(key)).UnboundClient);
+            services.TryAddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
+                new PadChatCompletionService(sp, modelId).UnboundClient);
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionInvocationFilter, PadKernelArgumentsFilter>());
