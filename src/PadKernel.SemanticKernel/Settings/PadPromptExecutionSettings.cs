@@ -103,11 +103,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public RewardMode? RewardMode
     {
         get => _rewardMode;
-        set
-        {
-            ThrowIfFrozen();
-            _rewardMode = value;
-        }
+        set => Set(ref _rewardMode, value);
     }
 
     /// <summary>
@@ -137,11 +133,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public bool? UseStoredPreferences
     {
         get => _useStoredPreferences;
-        set
-        {
-            ThrowIfFrozen();
-            _useStoredPreferences = value;
-        }
+        set => Set(ref _useStoredPreferences, value);
     }
 
     /// <summary>Gets or sets the token limit (<c>max_tokens</c>); the model's default when null.</summary>
@@ -150,11 +142,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public int? MaxTokens
     {
         get => _maxTokens;
-        set
-        {
-            ThrowIfFrozen();
-            _maxTokens = value;
-        }
+        set => Set(ref _maxTokens, value);
     }
 
     /// <summary>Gets or sets the sampling temperature (<c>temperature</c>); 0 (greedy) by default.</summary>
@@ -163,11 +151,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public float? Temperature
     {
         get => _temperature;
-        set
-        {
-            ThrowIfFrozen();
-            _temperature = value;
-        }
+        set => Set(ref _temperature, value);
     }
 
     /// <summary>Gets or sets nucleus sampling's probability mass (<c>top_p</c>).</summary>
@@ -176,11 +160,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public float? TopP
     {
         get => _topP;
-        set
-        {
-            ThrowIfFrozen();
-            _topP = value;
-        }
+        set => Set(ref _topP, value);
     }
 
     /// <summary>Gets or sets the sampler's top-k (<c>top_k</c>; not PAD's candidate set, see <see cref="PadTopK"/>).</summary>
@@ -189,11 +169,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public int? TopK
     {
         get => _topK;
-        set
-        {
-            ThrowIfFrozen();
-            _topK = value;
-        }
+        set => Set(ref _topK, value);
     }
 
     /// <summary>Gets or sets the sampling seed (<c>seed</c>).</summary>
@@ -202,11 +178,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public long? Seed
     {
         get => _seed;
-        set
-        {
-            ThrowIfFrozen();
-            _seed = value;
-        }
+        set => Set(ref _seed, value);
     }
 
     /// <summary>Gets or sets sequences that end the answer (<c>stop_sequences</c>).</summary>
@@ -215,11 +187,7 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     public IList<string>? StopSequences
     {
         get => _stopSequences;
-        set
-        {
-            ThrowIfFrozen();
-            _stopSequences = value;
-        }
+        set => Set(ref _stopSequences, value);
     }
 
     /// <summary>
@@ -303,6 +271,12 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    private void Set<T>(ref T field, T value)
+    {
+        ThrowIfFrozen();
+        field = value;
+    }
 
     /// <summary>
     /// Throws for <c>pad_*</c> keys in <see cref="PromptExecutionSettings.ExtensionData"/>: after deserialization only the
