@@ -59,6 +59,13 @@ public sealed class SettingsTests
         Assert.Equal(Typed().Preferences, converted.Preferences);
         Assert.Equal((24, 8, false), (converted.MaxTokens, converted.PadTopK, converted.UseStoredPreferences));
         Assert.Null(converted.ExtensionData?.Keys.FirstOrDefault(k => k.StartsWith("pad_", StringComparison.Ordinal)));
+
+        // Other connectors' keys and the function choice behavior come along.
+        untyped.ExtensionData!["frequency_penalty"] = 0.5;
+        untyped.FunctionChoiceBehavior = FunctionChoiceBehavior.Auto();
+        converted = PadPromptExecutionSettings.FromExecutionSettings(untyped);
+        Assert.Same(untyped.FunctionChoiceBehavior, converted.FunctionChoiceBehavior);
+        Assert.Equal(0.5, ((JsonElement)converted.ExtensionData!["frequency_penalty"]).GetDouble());
     }
 
     [Fact]
