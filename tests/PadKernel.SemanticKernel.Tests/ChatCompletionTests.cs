@@ -128,6 +128,11 @@ public sealed class ChatCompletionTests
 
         // Without functions to offer nothing is asked of the model.
         Kernel bare = Build();
-        Assert.NotEmpty((await bare.InvokePromptAsync(Prompt, With(required))).ToString());
+        string plain = (await bare.InvokePromptAsync(Prompt, With(new PadPromptExecutionSettings { MaxTokens = 8 }))).ToString();
+        Assert.Equal(plain, (await bare.InvokePromptAsync(Prompt, With(required))).ToString());
+
+        // Auto offers the functions (PadChatClient warns that they are not called) and the answer is the plain text.
+        var auto = new PadPromptExecutionSettings { MaxTokens = 8, FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
+        Assert.Equal(plain, (await kernel.InvokePromptAsync(Prompt, With(auto))).ToString());
     }
 }

@@ -20,7 +20,8 @@ public static class PadKernelServiceCollectionExtensions
     /// applies the scope's user's stored preferences; keyed by model name too), <see cref="IPreferenceStore"/>
     /// (in-memory unless replaced), <see cref="IPadUserContext"/> (scoped) and <see cref="PreferenceTools"/> (scoped).
     /// Keyed services exist for each model named here, in the configuration or with <see cref="PadKernelBuilder.AddModel(string, string, Action{PadModelOptions}?)"/>,
-    /// and for no other key, so a lookup by another key finds nothing, as for any unregistered service.
+    /// and for no other key, so a lookup by another key finds nothing, as for any unregistered service. To learn those
+    /// names, <paramref name="configure"/> also runs once on a scratch options object when this method is called.
     /// </summary>
     public static PadKernelBuilder AddPadKernel(this IServiceCollection services, Action<PadKernelOptions>? configure = null)
     {
