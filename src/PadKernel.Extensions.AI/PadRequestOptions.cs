@@ -45,7 +45,11 @@ public sealed class PadRequestOptions
     /// <summary>Parses the PadKernel keys of a request's additional properties; null or empty gives the defaults.</summary>
     /// <param name="properties">The additional properties (other keys are ignored).</param>
     /// <param name="defaultWeight">The weight of preferences given without one when <c>pad_weight</c> is absent.</param>
-    /// <exception cref="ArgumentException">An unknown <c>pad_*</c> key or a value of the wrong type; <see cref="ArgumentException.ParamName"/> is the key.</exception>
+    /// <exception cref="ArgumentException">
+    /// An unknown <c>pad_*</c> key, a value of the wrong type, or <c>pad_*</c> keys nested in an object under another key
+    /// (for example <c>{"extension_data": {"pad_preferences": ...}}</c>, which would otherwise be ignored);
+    /// <see cref="ArgumentException.ParamName"/> is the key.
+    /// </exception>
     public static PadRequestOptions Parse(IEnumerable<KeyValuePair<string, object?>>? properties, float defaultWeight = 1f)
     {
         if (properties is null)
@@ -65,8 +69,9 @@ public sealed class PadRequestOptions
         string? hash = null;
         foreach ((string key, object? value) in properties)
         {
-            if (key is null || !key.StartsWith(PadOptionKeys.Prefix, StringComparison.OrdinalIgnoreCase))
+            if (!IsPadKey(key))
             {
+                ThrowIfNestedPadKey(key, value);
                 continue;
             }
 
@@ -133,6 +138,27 @@ public sealed class PadRequestOptions
             _ => throw new ArgumentException($"'{key}' must be 'self' or 'reward_model', not '{value}'.", key),
         };
     }
+
+    // A settings object serialized one level too deep leaves PadKernel keys inside another key's object: refuse it
+    // rather than generate as if no preference had been given.
+    private static void ThrowIfNestedPadKey(string? key, object? value)
+    {
+        string? nested = value switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Object } json => json.EnumerateObject().Select(p => p.Name).FirstOrDefault(IsPadKey),
+            IEnumerable<KeyValuePair<string, object?>> pairs => pairs.Select(p => p.Key).FirstOrDefault(IsPadKey),
+            IDictionary dictionary => dictionary.Keys.OfType<string>().FirstOrDefault(IsPadKey),
+            _ => null,
+        };
+        if (nested is not null)
+        {
+            throw new ArgumentException(
+                $"'{nested}' is nested under '{key}'; PadKernel options go at the top level of the request's additional properties (a prompt execution settings' ExtensionData), not inside another object.",
+                key);
+        }
+    }
+
+    private static bool IsPadKey(string? key) => key is not null && key.StartsWith(PadOptionKeys.Prefix, StringComparison.OrdinalIgnoreCase);
 
     private static List<Preference> ToPreferences(object value, float defaultWeight, string key)
     {

@@ -150,7 +150,11 @@ public sealed class DependencyInjectionTests : IDisposable
         noLoader.AddPadKernel(o => o.ModelPath = StoryModel.Folder);
         using ServiceProvider withoutLoader = noLoader.BuildServiceProvider();
         Assert.Contains("AddModelLoader", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredService<ILanguageModel>()).Message, StringComparison.Ordinal);
-        Assert.Contains("'nope'", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredKeyedService<ILanguageModel>("nope")).Message, StringComparison.Ordinal);
+        Assert.Contains("'nope'", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredService<PadModelRegistry>().GetModel("nope")).Message, StringComparison.Ordinal);
+
+        // Keyed services exist for configured model names only: any other key finds nothing, as for any unregistered service.
+        Assert.Null(withoutLoader.GetKeyedService<ILanguageModel>("nope"));
+        Assert.Null(withoutLoader.GetKeyedService<IChatClient>("nope"));
     }
 
     public void Dispose()
@@ -166,15 +170,17 @@ public sealed class SemanticKernelServiceLookupTests
     public async Task Enumerating_every_registered_key_finds_a_working_PadKernel_client()
     {
         // Semantic Kernel's Kernel.GetAllServices<T>() (dotnet/src/SemanticKernel.Abstractions/Kernel.cs) asks the provider for
-        // GetKeyedServices<T>(key) of every key registered for T, KeyedService.AnyKey and null included, and takes the last
-        // one when no service id is given (OrderedAIServiceSelector); ChatCompletionAgent does that for IChatClient.
+        // GetKeyedServices<T>(key) of every key registered for T, null included, and takes the last one when no service id
+        // is given (OrderedAIServiceSelector). PadKernel registers its keyed client per model name, never KeyedService.AnyKey,
+        // which would answer every other connector's key too (tests/PadKernel.SemanticKernel.Tests run this on the real SK).
         var services = new ServiceCollection();
         services.AddPadKernel(o => o.AddModel("stories", _ => StoryModel.Load(), m => m.MaxOutputTokens = 5));
         HashSet<object?> keys = services.Where(d => d.ServiceType == typeof(IChatClient)).Select(d => d.ServiceKey).ToHashSet();
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         Assert.Contains(null, keys);
-        Assert.Contains(KeyedService.AnyKey, keys);
+        Assert.Contains("stories", keys);
+        Assert.DoesNotContain(KeyedService.AnyKey, keys);
         IChatClient[] all = keys.SelectMany(key => provider.GetKeyedServices<IChatClient>(key)).ToArray();
         Assert.NotEmpty(all);
         Assert.All(all, c => Assert.IsType<PadChatClient>(c));

@@ -135,4 +135,24 @@ public sealed class PadRequestOptionsTests
         Assert.Equal(key, error.ParamName);
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string, object?> NestedOptions => new()
+    {
+        // A settings object serialized one level too deep, as JSON and as CLR dictionaries.
+        { "extension_data", SemanticKernelShapes.FromJson("""{"pad_preferences": "The story is sad."}""") },
+        { "settings", new Dictionary<string, object?> { ["PAD_WEIGHT"] = 2.0 } },
+        { "options", new System.Collections.Hashtable { ["pad_user"] = "alice" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(NestedOptions))]
+    public void Pad_keys_nested_under_another_key_are_an_error_not_ignored(string key, object? value)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => Parse((key, value), ("pad_top_k", 5)));
+        Assert.Equal(key, error.ParamName);
+        Assert.Contains("nested", error.Message, StringComparison.Ordinal);
+
+        // Objects without PadKernel keys belong to other connectors.
+        Assert.Equal(5, Parse((key, SemanticKernelShapes.FromJson("""{"type": "json_schema"}""")), ("pad_top_k", 5)).PadTopK);
+    }
 }

@@ -37,6 +37,7 @@ public sealed class PadKernelBuilder
     public PadKernelBuilder AddModel(string name, string path, Action<PadModelOptions>? configure = null)
     {
         Services.Configure<PadKernelOptions>(o => o.AddModel(name, path, configure));
+        PadKernelServiceCollectionExtensions.AddModelKey(Services, name);
         return this;
     }
 
@@ -44,6 +45,7 @@ public sealed class PadKernelBuilder
     public PadKernelBuilder AddModel(string name, Func<IServiceProvider, ILanguageModel> factory, Action<PadModelOptions>? configure = null)
     {
         Services.Configure<PadKernelOptions>(o => o.AddModel(name, factory, configure));
+        PadKernelServiceCollectionExtensions.AddModelKey(Services, name);
         return this;
     }
 

@@ -20,6 +20,9 @@ public static class PadKernelServiceCollectionExtensions
     /// <see cref="ILanguageModel"/> (singletons; keyed by model name too), <see cref="IChatClient"/> (scoped, so it
     /// applies the scope's user's stored preferences; keyed by model name too), <see cref="IPreferenceStore"/>
     /// (in-memory unless replaced), <see cref="IPadUserContext"/> (scoped) and <see cref="PreferenceTools"/> (scoped).
+    /// Keyed services exist for each model named here, in the configuration or with <see cref="PadKernelBuilder.AddModel(string, string, Action{PadModelOptions}?)"/>,
+    /// and for no other key, so a lookup by another key finds nothing, as for any unregistered service. To learn those
+    /// names, <paramref name="configure"/> also runs once on a scratch options object when this method is called.
     /// </summary>
     public static PadKernelBuilder AddPadKernel(this IServiceCollection services, Action<PadKernelOptions>? configure = null)
     {
@@ -28,17 +31,20 @@ public static class PadKernelServiceCollectionExtensions
         if (configure is not null)
         {
             services.Configure(configure);
+
+            // Keyed registrations need the model names now; the delegate only fills an options object, so run it on a probe.
+            var probe = new PadKernelOptions();
+            configure(probe);
+            AddModelKeys(services, probe);
         }
 
         services.TryAddSingleton<PadModelRegistry>();
         services.TryAddSingleton<ILanguageModel>(sp => sp.GetRequiredService<PadModelRegistry>().GetModel());
-        services.TryAddKeyedSingleton<ILanguageModel>(KeyedService.AnyKey, (sp, key) => sp.GetRequiredService<PadModelRegistry>().GetModel(KeyName(key)));
         services.TryAddSingleton<IPreferenceStore, InMemoryPreferenceStore>();
         services.TryAddScoped<PadUserContext>();
         services.TryAddScoped<IPadUserContext>(sp => sp.GetRequiredService<PadUserContext>());
         services.TryAddScoped(sp => new PreferenceTools(sp.GetRequiredService<IPreferenceStore>(), sp.GetRequiredService<IPadUserContext>()));
         services.TryAddScoped<IChatClient>(sp => CreateClient(sp, null));
-        services.TryAddKeyedScoped<IChatClient>(KeyedService.AnyKey, (sp, key) => CreateClient(sp, KeyName(key)));
         return new PadKernelBuilder(services);
     }
 
@@ -50,7 +56,30 @@ public static class PadKernelServiceCollectionExtensions
         IConfigurationSection section = configuration.GetSection(PadKernelOptions.SectionName);
         IConfiguration source = section.Exists() ? section : configuration;
         services.AddOptions<PadKernelOptions>().Bind(source);
+        var probe = new PadKernelOptions();
+        source.Bind(probe);
+        AddModelKeys(services, probe);
         return services.AddPadKernel(configure);
+    }
+
+    /// <summary>Registers the keyed <see cref="ILanguageModel"/> (singleton) and <see cref="IChatClient"/> (scoped) of one model name.</summary>
+    internal static void AddModelKey(IServiceCollection services, string name)
+    {
+        services.TryAddKeyedSingleton<ILanguageModel>(name, (sp, _) => sp.GetRequiredService<PadModelRegistry>().GetModel(name));
+        services.TryAddKeyedScoped<IChatClient>(name, (sp, _) => CreateClient(sp, name));
+    }
+
+    private static void AddModelKeys(IServiceCollection services, PadKernelOptions options)
+    {
+        foreach (string name in options.Models.Keys)
+        {
+            AddModelKey(services, name);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            AddModelKey(services, PadModelRegistry.DefaultName);
+        }
     }
 
     // Every DI-made client comes from here: PadKernel's client, wrapped in the app's pipeline when it configured one.
@@ -65,13 +94,4 @@ public static class PadKernelServiceCollectionExtensions
             services.GetService<ILoggerFactory>()?.CreateLogger<PadChatClient>());
         return services.GetService<PadChatClientPipeline>() is { } pipeline ? pipeline.Build(client, services) : client;
     }
-
-    // Enumerating keyed services with KeyedService.AnyKey (as Semantic Kernel's Kernel.GetAllServices does for every
-    // key it saw registered) asks this factory for the AnyKey key itself: answer with the default model then.
-    private static string? KeyName(object? key) => key switch
-    {
-        string name => name,
-        _ when ReferenceEquals(key, KeyedService.AnyKey) => null,
-        _ => throw new InvalidOperationException($"PadKernel services are keyed by model name (a string), not by {key?.GetType().Name ?? "null"}."),
-    };
 }

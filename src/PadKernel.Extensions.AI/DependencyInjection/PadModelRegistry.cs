@@ -18,6 +18,9 @@ public sealed class PadModelRegistry : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<ILanguageModel>> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private bool _disposed;
 
+    /// <summary>The name of the model <see cref="PadKernelOptions.ModelPath"/> registers.</summary>
+    internal const string DefaultName = "default";
+
     /// <summary>Initializes a new instance of the <see cref="PadModelRegistry"/> class.</summary>
     public PadModelRegistry(IServiceProvider services, IOptions<PadKernelOptions> options, IEnumerable<IModelLoader> loaders)
     {
@@ -28,9 +31,9 @@ public sealed class PadModelRegistry : IDisposable
         _loaders = loaders.ToArray();
         PadKernelOptions value = options.Value;
         _models = new Dictionary<string, PadModelOptions>(value.Models, StringComparer.OrdinalIgnoreCase);
-        if (!string.IsNullOrWhiteSpace(value.ModelPath) && !_models.ContainsKey("default"))
+        if (!string.IsNullOrWhiteSpace(value.ModelPath) && !_models.ContainsKey(DefaultName))
         {
-            _models["default"] = new PadModelOptions { Path = value.ModelPath };
+            _models[DefaultName] = new PadModelOptions { Path = value.ModelPath };
         }
 
         DefaultModelName = value.DefaultModel ?? _models.Keys.FirstOrDefault();

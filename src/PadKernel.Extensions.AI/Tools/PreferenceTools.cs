@@ -20,6 +20,24 @@ public sealed class PreferenceTools
     /// <summary>The name of the tool that lists the preferences.</summary>
     public const string ListName = "list_preferences";
 
+    /// <summary>What <c>remember_preference</c> tells the model it does.</summary>
+    public const string RememberDescription = "Remembers a preference of the user about how answers should be written (for example 'keep answers short'); it applies to all later answers. Restating an existing preference updates its weight.";
+
+    /// <summary>What <c>forget_preference</c> tells the model it does.</summary>
+    public const string ForgetDescription = "Forgets one of the user's preferences, given its text or id. Returns whether one was removed.";
+
+    /// <summary>What <c>list_preferences</c> tells the model it does.</summary>
+    public const string ListDescription = "Lists the preferences remembered for the user.";
+
+    /// <summary>The description of <c>remember_preference</c>'s <c>text</c> parameter.</summary>
+    public const string TextParameterDescription = "The preference in the user's words, for example 'Keep answers short.'";
+
+    /// <summary>The description of <c>remember_preference</c>'s <c>weight</c> parameter.</summary>
+    public const string WeightParameterDescription = "How strongly to steer toward it; 1 is normal, 0 disables it.";
+
+    /// <summary>The description of <c>forget_preference</c>'s <c>textOrId</c> parameter.</summary>
+    public const string TextOrIdParameterDescription = "The preference's text (as listed) or its id.";
+
     private readonly IPreferenceStore _store;
     private readonly IPadUserContext _user;
 
@@ -33,15 +51,15 @@ public sealed class PreferenceTools
         Remember = AIFunctionFactory.Create(
             (Func<string, float, CancellationToken, Task<PreferenceInfo>>)RememberAsync,
             RememberName,
-            "Remembers a preference of the user about how answers should be written (for example 'keep answers short'); it applies to all later answers. Restating an existing preference updates its weight.");
+            RememberDescription);
         Forget = AIFunctionFactory.Create(
             (Func<string, CancellationToken, Task<bool>>)ForgetAsync,
             ForgetName,
-            "Forgets one of the user's preferences, given its text or id. Returns whether one was removed.");
+            ForgetDescription);
         List = AIFunctionFactory.Create(
             (Func<CancellationToken, Task<IReadOnlyList<PreferenceInfo>>>)ListAsync,
             ListName,
-            "Lists the preferences remembered for the user.");
+            ListDescription);
     }
 
     /// <summary>Initializes a new instance of the <see cref="PreferenceTools"/> class for a fixed user.</summary>
@@ -68,21 +86,27 @@ public sealed class PreferenceTools
     private string UserId => _user.UserId
         ?? throw new InvalidOperationException("The preference tools need a current user; create them in a user's scope (CreatePadUserScope) or with a user id.");
 
-    private async Task<PreferenceInfo> RememberAsync(
-        [Description("The preference in the user's words, for example 'Keep answers short.'")] string text,
-        [Description("How strongly to steer toward it; 1 is normal, 0 disables it.")] float weight = 1f,
+    /// <summary>Stores a preference for the current user, or updates the weight of the same preference (what <c>remember_preference</c> does).</summary>
+    /// <exception cref="InvalidOperationException">There is no current user.</exception>
+    public async Task<PreferenceInfo> RememberAsync(
+        [Description(TextParameterDescription)] string text,
+        [Description(WeightParameterDescription)] float weight = 1f,
         CancellationToken cancellationToken = default)
     {
         StoredPreference stored = await _store.SetAsync(UserId, text, weight, cancellationToken).ConfigureAwait(false);
         return PreferenceInfo.From(stored);
     }
 
-    private Task<bool> ForgetAsync(
-        [Description("The preference's text (as listed) or its id.")] string textOrId,
+    /// <summary>Removes one of the current user's preferences by text or id; returns whether one was removed (what <c>forget_preference</c> does).</summary>
+    /// <exception cref="InvalidOperationException">There is no current user.</exception>
+    public Task<bool> ForgetAsync(
+        [Description(TextOrIdParameterDescription)] string textOrId,
         CancellationToken cancellationToken = default) =>
         _store.RemoveAsync(UserId, textOrId, cancellationToken);
 
-    private async Task<IReadOnlyList<PreferenceInfo>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>Lists the current user's preferences (what <c>list_preferences</c> does).</summary>
+    /// <exception cref="InvalidOperationException">There is no current user.</exception>
+    public async Task<IReadOnlyList<PreferenceInfo>> ListAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<StoredPreference> stored = await _store.ListAsync(UserId, cancellationToken).ConfigureAwait(false);
         return stored.Select(PreferenceInfo.From).ToArray();

@@ -1,0 +1,17 @@
+using PadKernel.Samples.SemanticKernel;
+using PadKernel.Testing;
+
+namespace PadKernel.SemanticKernel.Tests;
+
+public sealed class SampleTests
+{
+    [Fact]
+    public async Task The_sample_runs_and_each_user_gets_their_own_story()
+    {
+        // The sample returns 0 only when both users' stories differ from the guest's and from each other, and the
+        // pad_user kernel argument on the shared kernel gives alice's story.
+        using var output = new StringWriter();
+        int exitCode = await StorySample.RunAsync(TestData.ModelsFolder, output);
+        Assert.True(exitCode == 0, output.ToString());
+    }
+}
