@@ -131,7 +131,9 @@ public sealed class HostileInputTests
         {
             Assert.Equal(400, status);
             AssertError(error, "invalid_request_error", "messages", "context_length_exceeded");
-            Assert.StartsWith("The messages hold at least ", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+            string message = error.GetProperty("error").GetProperty("message").GetString()!;
+            Assert.StartsWith("The messages hold at least ", message, StringComparison.Ordinal);
+            Assert.Contains("context length is 512", message, StringComparison.Ordinal);
         }
 
         // None of the megabyte prompts reached the tokenizer: the longest text it saw is the small request's.

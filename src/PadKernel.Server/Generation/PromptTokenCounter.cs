@@ -97,16 +97,14 @@ internal sealed class PromptTokenCounter(IOptions<PadServerOptions> options)
 
     private void CheckLimits(long tokens, ILanguageModel model, string holds)
     {
-        if (tokens > _maxPromptTokens)
+        // The tighter of the two limits is the one to name.
+        int contextLength = model.Info.ContextLength;
+        if (contextLength <= _maxPromptTokens ? tokens >= contextLength : tokens > _maxPromptTokens)
         {
-            throw ApiException.InvalidRequest(
-                $"The messages hold {holds}; this server accepts at most {_maxPromptTokens} prompt tokens.", "messages", "context_length_exceeded");
-        }
-
-        if (tokens >= model.Info.ContextLength)
-        {
-            throw ApiException.InvalidRequest(
-                $"The messages hold {holds} but the model's context length is {model.Info.ContextLength}.", "messages", "context_length_exceeded");
+            string limit = contextLength <= _maxPromptTokens
+                ? $"the model's context length is {contextLength} tokens, the answer included"
+                : $"this server accepts at most {_maxPromptTokens} prompt tokens";
+            throw ApiException.InvalidRequest($"The messages hold {holds}; {limit}.", "messages", "context_length_exceeded");
         }
     }
 }
