@@ -108,6 +108,22 @@ public sealed class HostileInputTests
         Assert.Equal(401, anonymous);
     }
 
+    [Theory]
+    [InlineData("GET", "/nothing", null)]
+    [InlineData("POST", "/health", null)]
+    [InlineData("GET", "/v1/chat/completions", ServerHost.AliceKey)]
+    [InlineData("DELETE", "/v1/models", ServerHost.AliceKey)]
+    [InlineData("POST", "/v1/models/stories260K", ServerHost.AliceKey)]
+    public async Task UnknownPathsAndMethods_Are404Json(string method, string path, string? key)
+    {
+        await using ServerHost host = await ServerHost.StartAsync();
+        (int status, JsonElement error, HttpResponseMessage response) = await host.SendAsync(new HttpMethod(method), path, key);
+
+        Assert.Equal(404, status);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        AssertError(error, "invalid_request_error", null, "unknown_url");
+    }
+
     [Fact]
     public async Task MegabytePrompts_AreRefusedUntokenized_WhileASmallRequestIsServed()
     {
