@@ -112,6 +112,11 @@ public sealed class FirstRunTests : IDisposable
 
         // A path wins over every name lookup.
         Assert.Equal(TestPaths.Stories, resolver.ResolvePath(TestPaths.Stories));
+
+        // A name found only as an unloadable folder is not found, and the message says why.
+        Directory.CreateDirectory(Path.Combine(models, "half-pulled"));
+        var missing = Assert.Throws<PadKernelException>(() => resolver.ResolvePath("half-pulled"));
+        Assert.Contains(Path.Combine(models, "half-pulled") + " (no model a runtime recognizes)", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]

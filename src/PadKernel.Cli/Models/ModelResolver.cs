@@ -21,18 +21,25 @@ internal sealed class ModelResolver(IReadOnlyList<IModelLoader> loaders, ModelCa
         var tried = new List<string>();
         foreach (string folder in cache.SearchFolders(name))
         {
-            tried.Add(folder);
+            if (!Directory.Exists(folder))
+            {
+                tried.Add(folder);
+                continue;
+            }
 
             // A folder no runtime can load (an interrupted pull left it empty) does not hide the places after it.
-            if (Directory.Exists(folder) && loaders.Any(l => l.CanLoad(folder)))
+            if (!loaders.Any(l => l.CanLoad(folder)))
             {
-                if (cache.IsBundled(folder))
-                {
-                    VerifyBundled(name, folder);
-                }
-
-                return folder;
+                tried.Add(folder + " (no model a runtime recognizes)");
+                continue;
             }
+
+            if (cache.IsBundled(folder))
+            {
+                VerifyBundled(name, folder);
+            }
+
+            return folder;
         }
 
         string hint = ModelCatalog.Find(name) is not null
