@@ -8,6 +8,7 @@ using OpenAI.Models;
 using PadKernel.Llama2c;
 using PadKernel.Server.Generation;
 using PadKernel.Text;
+using PadKernel.Tokenizers;
 using static PadKernel.Server.Tests.ProtocolTests;
 
 namespace PadKernel.Server.Tests;
@@ -183,15 +184,22 @@ public sealed class HostileInputTests
         Assert.Equal(tokens, body.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
     }
 
-    [Fact]
-    public void TheLengthBound_NeverExceedsTheRealTokenCount()
+    [Theory]
+    [InlineData("stories260K/tok512.bin")]
+    [InlineData("stories260K-onnx")]
+    [InlineData("ort-tiny-random-gpt2")]
+    public void TheLengthBound_NeverExceedsTheRealTokenCount(string tokenizerPath)
     {
-        var tokenizer = Llama2cTokenizer.Load(Path.Combine(TestPaths.StoryModel, "tok512.bin"));
+        // The llama2.c tokenizer, a SentencePiece tokenizer.json (Metaspace) and a byte-level one (GPT-2).
+        string path = Path.Combine(TestPaths.ModelsFolder, tokenizerPath);
+        ITokenizer tokenizer = path.EndsWith(".bin", StringComparison.Ordinal) ? Llama2cTokenizer.Load(path) : HuggingFaceTokenizer.Load(path);
+        int longest = Enumerable.Range(0, tokenizer.VocabularySize).MaxBy(id => tokenizer.GetTokenBytes(id, id).Length);
+        string densest = string.Concat(Enumerable.Repeat(Encoding.UTF8.GetString(tokenizer.GetTokenBytes(longest, longest)), 300));
         var random = new Random(11);
         string[] texts =
         [
-            "", " ", "\n\n\n\n", Story, new string(' ', 3000), string.Concat(Enumerable.Repeat("Lily and Ben ", 200)),
-            "한국어 텍스트 🙂🙂🙂 ü é ñ", new string('\u1100', 50) + new string('\u1161', 50), "𝐀𝐁𝐂",
+            "", " ", "\n\n\n\n", Story, new string(' ', 3000), string.Concat(Enumerable.Repeat("Lily and Ben ", 200)), densest,
+            "한국어 텍스트 🙂🙂🙂 ü é ñ", new string('\u1100', 50) + new string('\u1161', 50), "𝐀𝐁𝐂", "\ud800 lone surrogate",
             new string(Enumerable.Range(0, 4000).Select(_ => (char)random.Next(32, 127)).ToArray()),
         ];
         foreach (string text in texts)
