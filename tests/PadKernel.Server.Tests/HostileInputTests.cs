@@ -159,6 +159,25 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task APromptThePrecheckPasses_IsCountedInTheSlot_AndARefusalIsNoGeneration()
+    {
+        // 128 prompt tokens allowed: ~1,000 bytes of story text pass the byte bound but are ~250 tokens.
+        await using ServerHost host = await ServerHost.StartAsync();
+        string prompt = string.Join(' ', Enumerable.Repeat("Once upon a time there was a dog.", 30));
+        (int status, JsonElement error, _) = await host.SendAsync(HttpMethod.Post, "/v1/chat/completions", ServerHost.AliceKey,
+            $$"""{"model":"{{host.ModelId}}","stream":true,"messages":[{"role":"user","content":"{{prompt}}"}]}""");
+
+        Assert.Equal(400, status);
+        AssertError(error, "invalid_request_error", "messages", "context_length_exceeded");
+        string message = error.GetProperty("error").GetProperty("message").GetString()!;
+        Assert.Matches("^The messages hold [0-9]+ tokens; this server accepts at most 128 prompt tokens\\.$", message);
+
+        JsonElement health = await host.WaitForHealthAsync(h => h.GetProperty("active_generations").GetInt32() == 0);
+        Assert.Equal(0, health.GetProperty("completed_generations").GetInt64());
+        Assert.Equal(0, health.GetProperty("cancelled_generations").GetInt64());
+    }
+
+    [Fact]
     public async Task APromptThatFitsIsNeverRefusedByThePrecheck()
     {
         // The story model's context is 512 tokens: a prompt of its longest pieces, as many as fit, is served.

@@ -38,7 +38,13 @@ internal sealed partial class ChatCompletionsEndpoint(
         try
         {
             // Tokenizing is work like generating: it runs inside the slot, so it is bounded and cancellable the same way.
-            int? promptTokens = prompt is null ? null : Guard(() => counter.Count(prompt, slot.Token));
+            int? promptTokens = prompt is null ? null : Guard(() =>
+            {
+                slot.Refused = true;
+                int tokens = counter.Count(prompt, slot.Token);
+                slot.Refused = false;
+                return tokens;
+            });
             if (call.Stream)
             {
                 await StreamAsync(context, chatClient, call, slot, promptTokens).ConfigureAwait(false);
