@@ -266,6 +266,12 @@ public sealed class PadChatClient : IChatClient
         };
 
         RewardMode mode = pad.Mode ?? _options.DefaultMode;
+        if (pad.Mode == RewardMode.RewardModel && _options.RewardModel is null)
+        {
+            // Named after the option the caller set, so a server can point at its own field (pad.mode).
+            throw new ArgumentException("The reward-model mode needs a personalized reward model and none is registered; use the 'self' mode.", PadOptionKeys.Mode);
+        }
+
         DecodeRequest request = ChatRequestFactory.Create(
             _model, _template, prompt, preferences, generation, mode, _options.RewardModel, _options.RewardModelChatTemplate);
         string id = Guid.NewGuid().ToString("N");

@@ -13,7 +13,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static partial class PadServerEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST /v1/chat/completions</c>, <c>GET /v1/models</c>, <c>GET/PUT/DELETE /v1/users/{id}/preferences</c>
+    /// Maps <c>POST /v1/chat/completions</c>, <c>GET /v1/models</c>, <c>GET /v1/models/{id}</c>, <c>GET/PUT/DELETE /v1/users/{id}/preferences</c>
     /// (API key required) and <c>GET /health</c> (open). Services come from <c>AddPadServer</c>.
     /// </summary>
     /// <returns>The <c>/v1</c> group, for further conventions.</returns>
@@ -26,6 +26,9 @@ public static partial class PadServerEndpointRouteBuilderExtensions
         v1.RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName });
         v1.MapPost("/chat/completions", Api((c, s) => s.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(c)));
         v1.MapGet("/models", Api((c, s) => s.GetRequiredService<InfoEndpoints>().ModelsAsync(c)));
+
+        // A catch-all, so ids with a slash (org/model) reach the endpoint and get its 404 rather than the fallback's.
+        v1.MapGet("/models/{**id}", Api((c, s) => s.GetRequiredService<InfoEndpoints>().ModelAsync(c, c.Request.RouteValues["id"] as string ?? "")));
         v1.MapGet("/users/{id}/preferences", Api((c, s) => s.GetRequiredService<PreferencesEndpoints>().GetAsync(c, UserId(c))));
         v1.MapPut("/users/{id}/preferences", Api((c, s) => s.GetRequiredService<PreferencesEndpoints>().PutAsync(c, UserId(c))));
         v1.MapDelete("/users/{id}/preferences", Api((c, s) => s.GetRequiredService<PreferencesEndpoints>().DeleteAsync(c, UserId(c))));
@@ -46,12 +49,18 @@ public static partial class PadServerEndpointRouteBuilderExtensions
         {
             await ErrorWriter.WriteAsync(context, ex).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted && ex.StatusCode is >= 400 and < 500)
+        {
+            // Kestrel's own refusals while the body is read (malformed chunking, a body cut short, a read timeout).
+            await ErrorWriter.WriteAsync(context, new ApiException(ex.StatusCode, ErrorTypes.InvalidRequest, ex.Message, null, "bad_request")).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client is gone; there is no one to answer.
         }
         catch (Exception ex) when (ex is not ApiException && !context.Response.HasStarted)
         {
+            // The last resort: a fault of the server, logged here with its stack trace; the client gets only this line.
             LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PadKernel.Server"), ex);
             await ErrorWriter.WriteAsync(context, new ApiException(StatusCodes.Status500InternalServerError, ErrorTypes.Server, "The server had an error while processing the request.", null, "server_error")).ConfigureAwait(false);
         }

@@ -45,6 +45,7 @@ public static class PadServerServiceCollectionExtensions
         services.TryAddSingleton<GenerationGate>();
         services.TryAddSingleton<ServedModel>();
         services.TryAddSingleton<ChatRequestTranslator>();
+        services.TryAddSingleton<PromptTokenCounter>();
         services.TryAddSingleton<ChatCompletionsEndpoint>();
         services.TryAddSingleton<PreferencesEndpoints>();
         services.TryAddSingleton<InfoEndpoints>();

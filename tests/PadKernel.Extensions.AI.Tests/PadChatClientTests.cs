@@ -186,6 +186,9 @@ public sealed class PadChatClientTests
     {
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => NewClient().GetResponseAsync(Prompt, Options(5, ("pad_preferences", "A"), ("pad_mode", "reward_model"))));
         Assert.Contains("reward model", error.Message, StringComparison.Ordinal);
+
+        // Named after the option the caller set (a server maps it to its own field, pad.mode).
+        Assert.Equal("pad_mode", error.ParamName);
     }
 
     [Fact]

@@ -3,16 +3,23 @@ using PadKernel.Text;
 
 namespace PadKernel.Server.Tests;
 
-/// <summary>Wraps a real model and counts its live sequences, so a test can see that a cancelled generation freed them.</summary>
+/// <summary>
+/// Wraps a real model and counts its live sequences, so a test can see that a cancelled generation freed them, and
+/// records the longest text its tokenizer was given, so a test can see that an over-long prompt was never tokenized.
+/// </summary>
 internal sealed class CountingModel(ILanguageModel inner) : ILanguageModel
 {
+    private readonly RecordingTokenizer _tokenizer = new(inner.Tokenizer);
     private int _live;
 
     public int LiveSequences => Volatile.Read(ref _live);
 
+    /// <summary>Gets the length, in characters, of the longest text encoded so far.</summary>
+    public int LongestEncodedText => _tokenizer.Longest;
+
     public ModelInfo Info => inner.Info;
 
-    public ITokenizer Tokenizer => inner.Tokenizer;
+    public ITokenizer Tokenizer => _tokenizer;
 
     public IModelSequence CreateSequence()
     {
@@ -60,5 +67,28 @@ internal sealed class CountingModel(ILanguageModel inner) : ILanguageModel
                 inner.Dispose();
             }
         }
+    }
+
+    private sealed class RecordingTokenizer(ITokenizer inner) : ITokenizer
+    {
+        private int _longest;
+
+        public int Longest => Volatile.Read(ref _longest);
+
+        public int VocabularySize => inner.VocabularySize;
+
+        public void Encode(ReadOnlySpan<char> text, List<int> destination, bool atStartOfText = true)
+        {
+            int seen;
+            while (text.Length > (seen = Volatile.Read(ref _longest)) && Interlocked.CompareExchange(ref _longest, text.Length, seen) != seen)
+            {
+            }
+
+            inner.Encode(text, destination, atStartOfText);
+        }
+
+        public bool TryGetSpecialTokenId(string token, out int id) => inner.TryGetSpecialTokenId(token, out id);
+
+        public ReadOnlySpan<byte> GetTokenBytes(int tokenId, int previousTokenId) => inner.GetTokenBytes(tokenId, previousTokenId);
     }
 }

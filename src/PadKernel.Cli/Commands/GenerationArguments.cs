@@ -9,7 +9,7 @@ namespace PadKernel.Cli.Commands;
 /// <summary>The options shared by <c>generate</c> and <c>compare</c>: model, prompt, preferences and generation controls.</summary>
 internal sealed class GenerationArguments
 {
-    private readonly Option<string?> _model = new("--model", "-m") { Description = "Model path or name (default: stories260K from PADKERNEL_MODELS or the download cache)." };
+    private readonly Option<string?> _model = new("--model", "-m") { Description = "Model path or name, looked up in PADKERNEL_MODELS, the download cache, then the bundled models (default: stories260K, bundled)." };
     private readonly Option<string> _prompt = new("--prompt", "-p") { Description = "The text to continue.", Required = true };
     private readonly Option<string[]> _preferences = new("--preference") { Description = "A preference to steer toward; repeat for several.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<float[]> _weights = new("--weight", "-w") { Description = "Weight w of the preferences: one for all, or one per --preference (default 1)." };

@@ -15,7 +15,9 @@ internal static class ModelsCommand
             var table = new Table().AddColumns("Model", "Description", "Found at");
             foreach (CatalogModel model in ModelCatalog.All)
             {
-                string found = context.Models.Cache.SearchFolders(model.Name).FirstOrDefault(Directory.Exists) ?? "(not downloaded)";
+                string found = context.Models.Cache.SearchFolders(model.Name).FirstOrDefault(Directory.Exists) is string folder
+                    ? context.Models.Cache.IsBundled(folder) ? folder + " (bundled)" : folder
+                    : "(not downloaded)";
                 table.AddRow(Markup.Escape(model.Name), Markup.Escape(model.Description), Markup.Escape(found));
             }
 

@@ -1,9 +1,13 @@
 namespace PadKernel.Cli.Models;
 
-/// <summary>Where named models are looked up: the folder in <c>PADKERNEL_MODELS</c>, then the download cache.</summary>
+/// <summary>
+/// Where named models are looked up: the folder in <c>PADKERNEL_MODELS</c>, then the download cache, then the models
+/// bundled with pad (the default story model ships in the repository and is copied next to the app).
+/// </summary>
 /// <param name="ModelsFolder">The folder named by <c>PADKERNEL_MODELS</c>, if set.</param>
 /// <param name="CacheFolder">The download cache (<c>PADKERNEL_CACHE</c>, else the user's cache folder).</param>
-internal sealed record ModelCache(string? ModelsFolder, string CacheFolder)
+/// <param name="BundledFolder">The models shipped with the app (<c>models/</c> beside it).</param>
+internal sealed record ModelCache(string? ModelsFolder, string CacheFolder, string BundledFolder)
 {
     public const string ModelsVariable = "PADKERNEL_MODELS";
     public const string CacheVariable = "PADKERNEL_CACHE";
@@ -21,7 +25,7 @@ internal sealed record ModelCache(string? ModelsFolder, string CacheFolder)
             cache = Path.Combine(root, "padkernel", "models");
         }
 
-        return new ModelCache(string.IsNullOrEmpty(models) ? null : models, cache);
+        return new ModelCache(string.IsNullOrEmpty(models) ? null : models, cache, Path.Combine(AppContext.BaseDirectory, "models"));
     }
 
     /// <summary>The folders a model name is looked up in, in order.</summary>
@@ -33,5 +37,10 @@ internal sealed record ModelCache(string? ModelsFolder, string CacheFolder)
         }
 
         yield return Path.Combine(CacheFolder, name);
+        yield return Path.Combine(BundledFolder, name);
     }
+
+    /// <summary>Whether <paramref name="folder"/> (one of <see cref="SearchFolders"/>) is a bundled model.</summary>
+    public bool IsBundled(string folder) =>
+        string.Equals(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder)), Path.TrimEndingDirectorySeparator(BundledFolder), StringComparison.Ordinal);
 }

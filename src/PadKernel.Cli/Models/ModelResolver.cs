@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using PadKernel.Models;
 
 namespace PadKernel.Cli.Models;
@@ -8,7 +9,7 @@ internal sealed class ModelResolver(IReadOnlyList<IModelLoader> loaders, ModelCa
     public ModelCache Cache => cache;
 
     /// <summary>Resolves <paramref name="model"/>: an existing path as is; otherwise a model name looked up in
-    /// <c>PADKERNEL_MODELS</c> and then the download cache; nothing means the default model.</summary>
+    /// <c>PADKERNEL_MODELS</c>, the download cache and the bundled models; nothing means the default model.</summary>
     public string ResolvePath(string? model)
     {
         string name = string.IsNullOrWhiteSpace(model) ? ModelCatalog.DefaultModel : model;
@@ -20,11 +21,25 @@ internal sealed class ModelResolver(IReadOnlyList<IModelLoader> loaders, ModelCa
         var tried = new List<string>();
         foreach (string folder in cache.SearchFolders(name))
         {
-            tried.Add(folder);
-            if (Directory.Exists(folder))
+            if (!Directory.Exists(folder))
             {
-                return folder;
+                tried.Add(folder);
+                continue;
             }
+
+            // A folder no runtime can load (an interrupted pull left it empty) does not hide the places after it.
+            if (!loaders.Any(l => l.CanLoad(folder)))
+            {
+                tried.Add(folder + " (no model a runtime recognizes)");
+                continue;
+            }
+
+            if (cache.IsBundled(folder))
+            {
+                VerifyBundled(name, folder);
+            }
+
+            return folder;
         }
 
         string hint = ModelCatalog.Find(name) is not null
@@ -48,5 +63,28 @@ internal sealed class ModelResolver(IReadOnlyList<IModelLoader> loaders, ModelCa
         throw new PadKernelException(
             $"No runtime recognizes '{path}' (runtimes: {string.Join(", ", loaders.Select(l => l.Runtime))}). " +
             "Expected a llama2.c checkpoint with its tokenizer beside it, or an ONNX Runtime GenAI folder with genai_config.json.");
+    }
+
+    // The bundled files come from a checkout: a Git LFS pointer or a damaged copy fails here with the reason, not later
+    // as a puzzling format error. Hashing the ~1 MB story model takes a few milliseconds.
+    private static void VerifyBundled(string name, string folder)
+    {
+        if (ModelCatalog.Find(name) is not CatalogModel catalog)
+        {
+            return;
+        }
+
+        foreach (CatalogFile file in catalog.Files)
+        {
+            string path = Path.Combine(folder, file.Name);
+            using FileStream stream = File.OpenRead(path);
+            string actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            if (actual != file.Sha256)
+            {
+                throw new PadKernelException(
+                    $"The bundled model file '{path}' has sha256 {actual}, expected {file.Sha256}; the copy is damaged (a Git LFS pointer?). " +
+                    $"Run `pad models pull {catalog.Name}` or pass --model PATH.");
+            }
+        }
     }
 }

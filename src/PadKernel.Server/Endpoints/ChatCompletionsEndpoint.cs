@@ -15,25 +15,36 @@ namespace PadKernel.Server.Endpoints;
 /// <summary><c>POST /v1/chat/completions</c>: one answer as JSON, or a stream of chunks as server-sent events.</summary>
 internal sealed partial class ChatCompletionsEndpoint(
     ChatRequestTranslator translator,
+    PromptTokenCounter counter,
     GenerationGate gate,
     IOptions<PadServerOptions> options,
     ILogger<ChatCompletionsEndpoint> logger)
 {
-    private readonly PadServerLimits _limits = options.Value.Limits;
+    private readonly long _maxRequestBodyBytes = options.Value.Limits.MaxRequestBodyBytes;
 
     public async Task HandleAsync(HttpContext context)
     {
         ChatCompletionRequest request = await RequestBodyReader.ReadAsync(
-            context.Request, ServerJsonContext.Wire.ChatCompletionRequest, _limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            context.Request, ServerJsonContext.Wire.ChatCompletionRequest, _maxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         ChatCall call = translator.Translate(request, ApiCaller.FromPrincipal(context.User));
 
         // The chat client may be scoped (per user); the request scope's instance serves this request.
         IChatClient chatClient = context.RequestServices.GetRequiredService<IChatClient>();
-        int? promptTokens = CheckPromptLength(chatClient, call);
+
+        // A prompt whose length alone proves it too long is refused here, untokenized and without waiting for a slot.
+        RenderedPrompt? prompt = Guard(() => counter.Precheck(chatClient, call.Messages));
 
         using GenerationSlot slot = await gate.EnterAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
+            // Tokenizing is work like generating: it runs inside the slot, so it is bounded and cancellable the same way.
+            int? promptTokens = prompt is null ? null : Guard(() =>
+            {
+                slot.Refused = true;
+                int tokens = counter.Count(prompt, slot.Token);
+                slot.Refused = false;
+                return tokens;
+            });
             if (call.Stream)
             {
                 await StreamAsync(context, chatClient, call, slot, promptTokens).ConfigureAwait(false);
@@ -60,27 +71,17 @@ internal sealed partial class ChatCompletionsEndpoint(
         }
     }
 
-    private int? CheckPromptLength(IChatClient chatClient, ChatCall call)
+    /// <summary>Runs a step before generation, mapping what it throws as a generation's failure would be.</summary>
+    private T Guard<T>(Func<T> step)
     {
-        (int? tokens, int? contextLength) = PromptTokenCounter.Count(chatClient, call.Messages);
-        if (tokens is not int promptTokens)
+        try
         {
-            return null;
+            return step();
         }
-
-        if (promptTokens > _limits.MaxPromptTokens)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw ApiException.InvalidRequest(
-                $"The messages hold {promptTokens} tokens; this server accepts at most {_limits.MaxPromptTokens} prompt tokens.", "messages", "context_length_exceeded");
+            throw Fail(ex);
         }
-
-        if (contextLength is int length && promptTokens >= length)
-        {
-            throw ApiException.InvalidRequest(
-                $"The messages hold {promptTokens} tokens but the model's context length is {length}.", "messages", "context_length_exceeded");
-        }
-
-        return promptTokens;
     }
 
     private async Task CompleteAsync(HttpContext context, IChatClient chatClient, ChatCall call, GenerationSlot slot)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using PadKernel.Alignment;
@@ -28,7 +29,7 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
             throw ApiException.InvalidRequest("Only n = 1 is supported.", "n", "invalid_value");
         }
 
-        if (request.Tools is { ValueKind: System.Text.Json.JsonValueKind.Array } tools && tools.GetArrayLength() > 0)
+        if (IsNonEmptyList(request.Tools, "tools"))
         {
             throw ApiException.InvalidRequest("Tool calling is not supported by this server.", "tools", "unsupported_parameter");
         }
@@ -153,7 +154,7 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
                 _ => throw ApiException.InvalidRequest($"Unknown role '{message.Role}'; expected system, developer, user or assistant.", $"messages[{i}].role", "invalid_value"),
             };
 
-            if (message.ToolCalls is { ValueKind: System.Text.Json.JsonValueKind.Array } calls && calls.GetArrayLength() > 0)
+            if (IsNonEmptyList(message.ToolCalls, $"messages[{i}].tool_calls"))
             {
                 throw ApiException.InvalidRequest("Tool calls are not supported by this server.", $"messages[{i}].tool_calls", "unsupported_parameter");
             }
@@ -166,8 +167,33 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
             result.Add(new ChatMessage(role, message.Content ?? "") { AuthorName = message.Name });
         }
 
+        // Every chat template continues the last user turn; a conversation of only system and assistant turns has none.
+        if (!result.Exists(m => m.Role == ChatRole.User))
+        {
+            throw ApiException.InvalidRequest("'messages' must hold at least one message with role 'user'.", "messages", "invalid_value");
+        }
+
         return result;
     }
+
+    /// <summary>
+    /// Reads a list-valued field this server does not support (tools, tool calls): absent, null or empty is fine, a
+    /// non-empty array is unsupported, and anything else is the wrong type.
+    /// </summary>
+    private static bool IsNonEmptyList(JsonElement? value, string param) => value switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => false,
+        { ValueKind: JsonValueKind.Array } array => array.GetArrayLength() > 0,
+        { } other => throw ApiException.InvalidRequest($"Invalid type for '{param}': expected an array, got {Describe(other.ValueKind)}.", param, "invalid_type"),
+    };
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => "a boolean",
+    };
 
     private int MaxTokens(ChatCompletionRequest request)
     {

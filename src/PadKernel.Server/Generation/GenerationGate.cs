@@ -95,13 +95,13 @@ internal sealed class GenerationGate : IDisposable
         _shutdown.Dispose();
     }
 
-    internal void Release(RateLimitLease lease, bool cancelled)
+    internal void Release(RateLimitLease lease, bool cancelled, bool refused)
     {
         if (cancelled)
         {
             Interlocked.Increment(ref _cancelled);
         }
-        else
+        else if (!refused)
         {
             Interlocked.Increment(ref _completed);
         }

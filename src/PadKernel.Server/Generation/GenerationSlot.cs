@@ -30,11 +30,14 @@ internal sealed class GenerationSlot : IDisposable
     /// <summary>Gets or sets a value indicating whether the generation was cancelled rather than run to its end.</summary>
     public bool Cancelled { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the request was refused inside the slot (its exact prompt count was over the limit), so nothing ran.</summary>
+    public bool Refused { get; set; }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _gate.Release(_lease, Cancelled);
+            _gate.Release(_lease, Cancelled, Refused);
             _linked.Dispose();
         }
     }

@@ -1,44 +1,115 @@
+using System.Text;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using PadKernel.Models;
 using PadKernel.Prompts;
+using PadKernel.Server.Configuration;
+using PadKernel.Server.Errors;
 
 namespace PadKernel.Server.Generation;
 
 /// <summary>
-/// Counts a conversation's prompt tokens before it runs, so over-long prompts are refused before they take a
-/// generation slot. The model and chat template come from the chat client (<c>GetService</c>); with both, the count
-/// is exactly the rendered prompt's; with only the model, it is the message text's; with neither, unknown.
+/// Holds prompts to <see cref="PadServerLimits.MaxPromptTokens"/> and the model's context length, in two steps:
+/// <see cref="Precheck"/> renders the prompt and refuses it when its length alone proves it too long, before any
+/// tokenizing and before it waits for a generation slot; <see cref="Count"/>, run inside the slot, tokenizes it,
+/// cancellably, for the exact count. The model and chat template come from the chat client (<c>GetService</c>): with
+/// both, the count is exactly the rendered prompt's; with only the model, it is the message text's; with neither,
+/// unknown.
 /// </summary>
-internal static class PromptTokenCounter
+internal sealed class PromptTokenCounter(IOptions<PadServerOptions> options)
 {
-    /// <summary>Returns the prompt's token count and the model's context length, each null when unknown.</summary>
-    public static (int? Tokens, int? ContextLength) Count(IChatClient chatClient, IReadOnlyList<ChatMessage> messages)
+    private readonly int _maxPromptTokens = options.Value.Limits.MaxPromptTokens;
+
+    /// <summary>
+    /// Renders the conversation and refuses it (400, <c>context_length_exceeded</c>) when it holds too many bytes of
+    /// text to fit in the limits. Returns null when the chat client has no model to count with.
+    /// </summary>
+    public RenderedPrompt? Precheck(IChatClient chatClient, IReadOnlyList<ChatMessage> messages)
     {
         if (chatClient.GetService(typeof(ILanguageModel)) is not ILanguageModel model)
         {
-            return (null, null);
+            return null;
         }
 
-        if (chatClient.GetService(typeof(ChatTemplate)) is ChatTemplate template)
+        var prompt = new RenderedPrompt(model, Render(chatClient.GetService(typeof(ChatTemplate)) as ChatTemplate, messages));
+        long bytes = 0;
+        long tokens = model.Info.BosTokenId >= 0 ? 1 : 0;
+        foreach (ChatPrompt part in prompt.Parts)
         {
-            var prompt = new List<PromptMessage>(messages.Count);
-            foreach (ChatMessage message in messages)
+            foreach (PromptSegment segment in part.Segments)
             {
-                PromptRole role = message.Role == ChatRole.System ? PromptRole.System
-                    : message.Role == ChatRole.Assistant ? PromptRole.Assistant
-                    : PromptRole.User;
-                prompt.Add(new PromptMessage(role, message.Text));
+                // A control segment is one token (or, as text, at least one).
+                if (segment.Kind == PromptSegmentKind.Text)
+                {
+                    bytes += Encoding.UTF8.GetByteCount(segment.Value);
+                }
+                else
+                {
+                    tokens++;
+                }
             }
-
-            return (ChatRequestFactory.Encode(model, template, prompt).Count, model.Info.ContextLength);
         }
 
-        var ids = new List<int>();
+        tokens += TokenCountBound.MinimumTokens(model.Tokenizer, bytes);
+        CheckLimits(tokens, model, $"at least {tokens} tokens ({bytes} bytes of text)");
+        return prompt;
+    }
+
+    /// <summary>Tokenizes the prompt and returns its exact token count; refuses it (400) when over the limits.</summary>
+    public int Count(RenderedPrompt prompt, CancellationToken cancellationToken)
+    {
+        ILanguageModel model = prompt.Model;
+        int tokens = model.Info.BosTokenId >= 0 ? 1 : 0;
+        foreach (ChatPrompt part in prompt.Parts)
+        {
+            tokens += part.Encode(model.Tokenizer, bosTokenId: -1, cancellationToken).Count;
+        }
+
+        CheckLimits(tokens, model, $"{tokens} tokens");
+        return tokens;
+    }
+
+    private static List<ChatPrompt> Render(ChatTemplate? template, IReadOnlyList<ChatMessage> messages)
+    {
+        if (template is null)
+        {
+            // No template: each message's text is encoded on its own.
+            return messages.Select(m => new ChatPrompt([PromptSegment.Text(m.Text)])).ToList();
+        }
+
+        var conversation = new List<PromptMessage>(messages.Count);
         foreach (ChatMessage message in messages)
         {
-            model.Tokenizer.Encode(message.Text, ids);
+            if (message.Text.Length == 0 && message.Role != ChatRole.User)
+            {
+                // As the chat client does: a turn without text renders nothing.
+                continue;
+            }
+
+            PromptRole role = message.Role == ChatRole.System ? PromptRole.System
+                : message.Role == ChatRole.Assistant ? PromptRole.Assistant
+                : PromptRole.User;
+            conversation.Add(new PromptMessage(role, message.Text));
         }
 
-        return (ids.Count + (model.Info.BosTokenId >= 0 ? 1 : 0), model.Info.ContextLength);
+        return [template.Render(conversation)];
+    }
+
+    private void CheckLimits(long tokens, ILanguageModel model, string holds)
+    {
+        // The tighter of the two limits is the one to name.
+        int contextLength = model.Info.ContextLength;
+        if (contextLength <= _maxPromptTokens ? tokens >= contextLength : tokens > _maxPromptTokens)
+        {
+            string limit = contextLength <= _maxPromptTokens
+                ? $"the model's context length is {contextLength} tokens, the answer included"
+                : $"this server accepts at most {_maxPromptTokens} prompt tokens";
+            throw ApiException.InvalidRequest($"The messages hold {holds}; {limit}.", "messages", "context_length_exceeded");
+        }
     }
 }
+
+/// <summary>A conversation rendered for counting, in the parts that are tokenized separately.</summary>
+/// <param name="Model">The model whose tokenizer counts.</param>
+/// <param name="Parts">The rendered prompt, or one part per message when the chat client has no template.</param>
+internal sealed record RenderedPrompt(ILanguageModel Model, IReadOnlyList<ChatPrompt> Parts);

@@ -8,6 +8,7 @@ using PadKernel.Extensions.AI;
 using PadKernel.Models;
 using PadKernel.Preferences.Sqlite;
 using PadKernel.Server.Configuration;
+using PadKernel.Server.Errors;
 
 namespace PadKernel.Server.Hosting;
 
@@ -79,6 +80,9 @@ public static class PadServerApplication
         // Load the model now, so a bad path fails at startup rather than on the first request.
         app.Services.GetRequiredService<PadModelRegistry>().GetModel();
         app.MapPadServer();
+
+        // The whole app is the server: paths outside /v1 and /health get OpenAI's error JSON too, not an empty 404.
+        app.MapFallback(context => ErrorWriter.WriteAsync(context, ApiException.NotFound($"Unknown endpoint {context.Request.Method} {context.Request.Path}.", null, "unknown_url")));
         return app;
     }
 

@@ -15,6 +15,7 @@ namespace PadKernel.Server.Protocol;
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ChatCompletionChunkWithUsage))]
 [JsonSerializable(typeof(ModelListResponse))]
+[JsonSerializable(typeof(ModelDto))]
 [JsonSerializable(typeof(PreferenceListResponse))]
 [JsonSerializable(typeof(PreferencesDeletedResponse))]
 [JsonSerializable(typeof(HealthResponse))]

@@ -21,8 +21,12 @@ public sealed class ChatPrompt
     /// <see cref="ITokenizer.TryGetSpecialTokenId"/>, text segments through <see cref="ITokenizer.Encode"/> (so text can
     /// never produce a control token).
     /// </summary>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="bosTokenId">The BOS id, or -1 for none.</param>
+    /// <param name="cancellationToken">Checked between segments (each message's text is its own segment).</param>
     /// <exception cref="PadKernelException">A required control token is unknown to the tokenizer.</exception>
-    public List<int> Encode(ITokenizer tokenizer, int bosTokenId)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public List<int> Encode(ITokenizer tokenizer, int bosTokenId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         var ids = new List<int>();
@@ -36,6 +40,7 @@ public sealed class ChatPrompt
         bool atStart = true;
         foreach (PromptSegment segment in Segments)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (segment.Kind != PromptSegmentKind.Text && tokenizer.TryGetSpecialTokenId(segment.Value, out int id))
             {
                 ids.Add(id);
