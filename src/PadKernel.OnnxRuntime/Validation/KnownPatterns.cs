@@ -1,4 +1,8 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+
+// The hardening tests probe every allow-listed pattern against adversarial input.
+[assembly: InternalsVisibleTo("PadKernel.Hardening.Tests")]
 
 namespace PadKernel.OnnxRuntime.Validation;
 

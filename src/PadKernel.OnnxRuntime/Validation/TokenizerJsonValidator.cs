@@ -22,22 +22,35 @@ internal static class TokenizerJsonValidator
             throw file.Error("model.type", $"is \"{type}\"; expected one of {string.Join(", ", ModelTypes)}.");
         }
 
-        JsonElement? addedTokens = file.Optional(file.Root, "added_tokens");
-        int addedCount = addedTokens is JsonElement added ? file.RequireKind(added, JsonValueKind.Array, "added_tokens").GetArrayLength() : 0;
         JsonElement vocab = file.Optional(model, "vocab") ?? throw file.Error("model.vocab", "is missing.");
-        int entries = type == "Unigram"
-            ? file.RequireKind(vocab, JsonValueKind.Array, "model.vocab").GetArrayLength()
-            : CountEntries(file.RequireKind(vocab, JsonValueKind.Object, "model.vocab"));
+        HashSet<string> pieces = type == "Unigram"
+            ? UnigramPieces(file, file.RequireKind(vocab, JsonValueKind.Array, "model.vocab"))
+            : [.. file.RequireKind(vocab, JsonValueKind.Object, "model.vocab").EnumerateObject().Select(entry => entry.Name)];
+        JsonElement? addedTokens = file.Optional(file.Root, "added_tokens");
+        int tokens = pieces.Count + (addedTokens is JsonElement added ? AddedOutsideVocabulary(file, added, VocabularyIds(type, vocab)) : 0);
 
-        // Ids are dense in published tokenizers: below the entry count, or below the model's (padded) vocab_size.
+        // Ids are dense in published tokenizers: below the token count, or below the model's (padded) vocab_size.
         // Anything larger would make a reader size its tables by a number the file does not back.
-        long limit = Math.Max((long)entries + addedCount, configVocabularySize ?? 0);
-        limit = Math.Min(limit, GenAIFolderValidator.MaxVocabularySize);
+        long limit = Math.Min(Math.Max(tokens, configVocabularySize ?? 0), GenAIFolderValidator.MaxVocabularySize);
         string bound = configVocabularySize is long v
-            ? $"0..{limit - 1} (the file holds {entries + addedCount} tokens and genai_config.json's model.vocab_size is {v})"
-            : $"0..{limit - 1} (the file holds {entries + addedCount} tokens)";
+            ? $"0..{limit - 1} (the file holds {tokens} tokens and genai_config.json's model.vocab_size is {v})"
+            : $"0..{limit - 1} (the file holds {tokens} tokens)";
 
-        HashSet<string> pieces = type == "Unigram" ? ValidateUnigram(file, vocab, limit, bound) : ValidateVocab(file, vocab, limit, bound);
+        if (type == "Unigram")
+        {
+            if (file.Optional(model, "unk_id") is JsonElement unk)
+            {
+                CheckId(file, unk, "model.unk_id", Math.Min(limit, vocab.GetArrayLength()), bound);
+            }
+        }
+        else
+        {
+            foreach (JsonProperty entry in vocab.EnumerateObject())
+            {
+                CheckId(file, entry.Value, $"model.vocab[\"{Shorten(entry.Name)}\"]", limit, bound);
+            }
+        }
+
         if (type == "BPE" && file.Optional(model, "merges") is JsonElement merges)
         {
             string prefix = file.Optional(model, "continuing_subword_prefix") is JsonElement p ? file.String(p, "model.continuing_subword_prefix") : string.Empty;
@@ -49,14 +62,7 @@ internal static class TokenizerJsonValidator
             int i = 0;
             foreach (JsonElement token in list.EnumerateArray())
             {
-                string key = $"added_tokens[{i++}]";
-                file.RequireKind(token, JsonValueKind.Object, key);
-                file.Integer(token.TryGetProperty("id", out JsonElement id) ? id : default, key + ".id", 0, limit - 1);
-                JsonElement content = token.TryGetProperty("content", out JsonElement c) ? c : default;
-                if (file.String(content, key + ".content").Length == 0)
-                {
-                    throw file.Error(key + ".content", "is empty; an added token needs text.");
-                }
+                CheckId(file, token.GetProperty("id"), $"added_tokens[{i++}].id", limit, bound);
             }
         }
 
@@ -73,36 +79,59 @@ internal static class TokenizerJsonValidator
             ValidatePostProcessorIds(file, post, "post_processor", limit, bound);
         }
 
-        if (file.Optional(file.Root, "padding") is JsonElement padding && file.Optional(padding, "pad_id") is JsonElement padId)
+        if (file.Optional(file.Root, "padding") is JsonElement padding && file.Optional(file.RequireKind(padding, JsonValueKind.Object, "padding"), "pad_id") is JsonElement padId)
         {
             CheckId(file, padId, "padding.pad_id", limit, bound);
         }
     }
 
-    private static int CountEntries(JsonElement vocab)
+    private static HashSet<long> VocabularyIds(string type, JsonElement vocab)
     {
-        int count = 0;
-        foreach (JsonProperty _ in vocab.EnumerateObject())
+        if (type == "Unigram")
         {
-            count++;
+            return [.. Enumerable.Range(0, vocab.GetArrayLength()).Select(i => (long)i)];
+        }
+
+        var ids = new HashSet<long>();
+        foreach (JsonProperty entry in vocab.EnumerateObject())
+        {
+            if (entry.Value.ValueKind == JsonValueKind.Number && entry.Value.TryGetInt64(out long id))
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Checks each added token's shape; returns how many claim an id the vocabulary does not use (they extend the id range).</summary>
+    private static int AddedOutsideVocabulary(JsonFile file, JsonElement added, HashSet<long> vocabularyIds)
+    {
+        int count = 0, i = 0;
+        foreach (JsonElement token in file.RequireKind(added, JsonValueKind.Array, "added_tokens").EnumerateArray())
+        {
+            string key = $"added_tokens[{i++}]";
+            file.RequireKind(token, JsonValueKind.Object, key);
+            if (!token.TryGetProperty("id", out JsonElement id))
+            {
+                throw file.Error(key + ".id", "is missing.");
+            }
+
+            if (file.String(token.TryGetProperty("content", out JsonElement c) ? c : default, key + ".content").Length == 0)
+            {
+                throw file.Error(key + ".content", "is empty; an added token needs text.");
+            }
+
+            if (!(id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out long value) && vocabularyIds.Contains(value)))
+            {
+                count++;
+            }
         }
 
         return count;
     }
 
-    private static HashSet<string> ValidateVocab(JsonFile file, JsonElement vocab, long limit, string bound)
-    {
-        var pieces = new HashSet<string>(StringComparer.Ordinal);
-        foreach (JsonProperty entry in vocab.EnumerateObject())
-        {
-            CheckId(file, entry.Value, $"model.vocab[\"{Shorten(entry.Name)}\"]", limit, bound);
-            pieces.Add(entry.Name);
-        }
-
-        return pieces;
-    }
-
-    private static HashSet<string> ValidateUnigram(JsonFile file, JsonElement vocab, long limit, string bound)
+    private static HashSet<string> UnigramPieces(JsonFile file, JsonElement vocab)
     {
         var pieces = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
@@ -119,11 +148,6 @@ internal static class TokenizerJsonValidator
             {
                 throw file.Error(key + "[1]", $"must be a finite score, found {JsonFile.Describe(entry[1])}.");
             }
-        }
-
-        if (file.Optional(file.Root.GetProperty("model"), "unk_id") is JsonElement unk)
-        {
-            CheckId(file, unk, "model.unk_id", Math.Min(limit, i), bound);
         }
 
         return pieces;

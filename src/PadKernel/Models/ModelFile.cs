@@ -70,7 +70,16 @@ public static class ModelFile
                 throw new ModelFormatException(path, $"The {what} file does not exist.");
             }
 
-            // FileInfo follows symbolic links: this is the size of the final target.
+            // FileInfo describes a symbolic link itself: measure its final target.
+            if (info.LinkTarget is not null)
+            {
+                info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+                if (!info.Exists)
+                {
+                    throw new ModelFormatException(path, $"The {what} file is a symbolic link to {info.FullName}, which does not exist or is not a file.");
+                }
+            }
+
             length = info.Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
