@@ -192,6 +192,14 @@ public sealed class GenAIFolderValidatorTests : IDisposable
     }
 
     [Fact]
+    public void ByteOrderMarkIsAccepted()
+    {
+        string config = Path.Combine(_folder, "genai_config.json");
+        File.WriteAllBytes(config, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(config)]);
+        GenAIFolderValidator.Validate(_folder);
+    }
+
+    [Fact]
     public void MergesMustUseVocabularyPieces()
     {
         EditTokenizer(json => json["model"]!["merges"]![0] = "▁zzz ▁qqq");

@@ -31,7 +31,14 @@ internal sealed class JsonFile : IDisposable
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(data, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            // Editors on Windows save a UTF-8 byte-order mark; the reader does not skip one itself.
+            ReadOnlyMemory<byte> json = data.AsMemory();
+            if (json.Span.StartsWith("\uFEFF"u8))
+            {
+                json = json[3..];
+            }
+
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {
