@@ -11,7 +11,17 @@ namespace PadKernel.Cli;
 /// <summary>The <c>pad</c> command line, invocable in-process (tests pass their own writers).</summary>
 public static class PadCli
 {
-    /// <summary>Runs the command line; errors become one line on <paramref name="error"/> and a non-zero exit code.</summary>
+    /// <summary>The exit code of an internal error (a bug, not bad input): 70, EX_SOFTWARE in sysexits.h.</summary>
+    public const int InternalErrorExitCode = 70;
+
+    /// <summary>The environment variable that, set to 1, prints the stack trace of an internal error.</summary>
+    public const string VerboseVariable = "PADKERNEL_VERBOSE";
+
+    /// <summary>
+    /// Runs the command line. A user error (bad model, file, option) becomes one line on <paramref name="error"/> and exit
+    /// code 1; an internal error one line saying so and <see cref="InternalErrorExitCode"/>, with the stack trace only
+    /// under <c>--verbose</c> or <see cref="VerboseVariable"/>.
+    /// </summary>
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -19,6 +29,7 @@ public static class PadCli
         ArgumentNullException.ThrowIfNull(error);
 
         var context = new CliContext(output, error, CreateConsole(output), new ModelResolver(CreateLoaders(), ModelCache.FromEnvironment()));
+        var verbose = new Option<bool>("--verbose") { Description = $"On an internal error, print the stack trace (or set {VerboseVariable}=1).", Recursive = true };
         var root = new RootCommand("PadKernel: personalize what a local language model writes, per user, at decoding time (PAD).")
         {
             GenerateCommand.Create(context),
@@ -28,23 +39,47 @@ public static class PadCli
             EvalCommand.Create(context),
             ServeCommand.Create(context),
         };
+        root.Options.Add(verbose);
 
+        ParseResult parsed = root.Parse(args);
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("pad: cancelled");
             return 130;
         }
-        catch (Exception ex) when (ex is PadKernelException or ArgumentException or IOException or UnauthorizedAccessException or HttpRequestException or InvalidOperationException)
+        catch (Exception ex) when (IsUserError(ex))
         {
             // Users get one clear line, not a stack trace; the message names the file, option or limit at fault.
-            await error.WriteLineAsync($"pad: {ex.Message}");
+            await error.WriteLineAsync($"pad: {OneLine(ex.Message)}");
             return 1;
         }
+        catch (Exception ex)
+        {
+            // Anything else is a bug in pad, not in the user's input: say so, and keep the trace for --verbose.
+            await error.WriteLineAsync($"pad: internal error ({ex.GetType().Name}): {OneLine(ex.Message)} This is a bug in pad; rerun with --verbose for the stack trace and report it.");
+            if (parsed.GetValue(verbose) || Environment.GetEnvironmentVariable(VerboseVariable) is "1" or "true")
+            {
+                await error.WriteLineAsync(ex.ToString());
+            }
+
+            return InternalErrorExitCode;
+        }
     }
+
+    /// <summary>
+    /// Errors in what the user gave: a bad model, file, option or request (the PadKernelException family, argument
+    /// errors from options, file-system and network errors, which name the path or address). ArgumentNullException is
+    /// a bug, never user input.
+    /// </summary>
+    private static bool IsUserError(Exception ex) =>
+        ex is PadKernelException or IOException or UnauthorizedAccessException or HttpRequestException
+        || (ex is ArgumentException && ex is not ArgumentNullException);
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
     internal static IReadOnlyList<IModelLoader> CreateLoaders() => [new Llama2cModelLoader(), new OnnxModelLoader()];
 

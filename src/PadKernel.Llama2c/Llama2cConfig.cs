@@ -9,6 +9,12 @@ public sealed record Llama2cConfig
     /// <summary>The size of the header in bytes.</summary>
     public const int HeaderBytes = 7 * sizeof(int);
 
+    /// <summary>
+    /// The largest key (and value) cache a checkpoint may ask for, in floats per sequence: 2^28, 1 GiB each.
+    /// stories110M needs 2^23.2; a model needing more would not fit the 2 GiB checkpoint this runtime reads anyway.
+    /// </summary>
+    public const long MaxKvCacheFloats = 1L << 28;
+
     /// <summary>Gets the model (embedding) dimension.</summary>
     public required int Dim { get; init; }
 
@@ -44,22 +50,26 @@ public sealed record Llama2cConfig
     {
         get
         {
-            long dim = Dim, hidden = HiddenDim, layers = Layers, kvDim = KvDim, vocab = VocabularySize;
-            long count = vocab * dim; // token embedding
-            count += layers * dim; // attention rmsnorm
-            count += layers * dim * dim; // wq
-            count += 2 * layers * dim * kvDim; // wk, wv
-            count += layers * dim * dim; // wo
-            count += layers * dim; // ffn rmsnorm
-            count += 3 * layers * dim * hidden; // w1, w2, w3
-            count += dim; // final rmsnorm
-            count += (long)SequenceLength * HeadSize; // freq_cis_real and freq_cis_imag, seq_len * head_size / 2 each
-            if (!SharedClassifier)
+            // Checked: Parse bounds each field, not their products.
+            checked
             {
-                count += vocab * dim;
-            }
+                long dim = Dim, hidden = HiddenDim, layers = Layers, kvDim = KvDim, vocab = VocabularySize;
+                long count = vocab * dim; // token embedding
+                count += layers * dim; // attention rmsnorm
+                count += layers * dim * dim; // wq
+                count += 2 * layers * dim * kvDim; // wk, wv
+                count += layers * dim * dim; // wo
+                count += layers * dim; // ffn rmsnorm
+                count += 3 * layers * dim * hidden; // w1, w2, w3
+                count += dim; // final rmsnorm
+                count += (long)SequenceLength * HeadSize; // freq_cis_real and freq_cis_imag, seq_len * head_size / 2 each
+                if (!SharedClassifier)
+                {
+                    count += vocab * dim;
+                }
 
-            return count;
+                return count;
+            }
         }
     }
 
@@ -115,7 +125,7 @@ public sealed record Llama2cConfig
             throw new ModelFormatException(path, $"The checkpoint header's n_heads must be a multiple of n_kv_heads ({values}).");
         }
 
-        return new Llama2cConfig
+        var config = new Llama2cConfig
         {
             Dim = v[0],
             HiddenDim = v[1],
@@ -126,5 +136,36 @@ public sealed record Llama2cConfig
             SequenceLength = v[6],
             SharedClassifier = v[5] > 0,
         };
+        config.CheckSizes(path, values);
+        return config;
+    }
+
+    /// <summary>
+    /// Checks, in checked arithmetic, that the weights fit one checkpoint file and a sequence's KV cache stays within
+    /// <see cref="MaxKvCacheFloats"/>: each field is bounded alone, but their products are what get allocated.
+    /// </summary>
+    private void CheckSizes(string path, string values)
+    {
+        long weights;
+        try
+        {
+            weights = WeightCount;
+        }
+        catch (OverflowException)
+        {
+            weights = long.MaxValue;
+        }
+
+        if (weights > (Array.MaxLength - HeaderBytes) / sizeof(float))
+        {
+            throw new ModelFormatException(path, $"The checkpoint header describes more weights than a checkpoint file can hold (dim, hidden_dim, n_layers and vocab_size multiply to over {(Array.MaxLength - HeaderBytes) / sizeof(float):N0} floats; {values}); the file is corrupt or not a llama2.c checkpoint.");
+        }
+
+        // With the weights bounded, n_layers × kv_dim ≤ 2^29, so this product cannot overflow.
+        long kvCache = (long)Layers * KvDim * Llama2cKernels.Pad(SequenceLength);
+        if (kvCache > MaxKvCacheFloats)
+        {
+            throw new ModelFormatException(path, $"The checkpoint header's seq_len with n_layers, n_kv_heads and head size asks for a KV cache of {kvCache:N0} floats per sequence (n_layers × n_kv_heads × head_size × seq_len), above the limit of {MaxKvCacheFloats:N0} ({values}).");
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class Llama2cTokenizer : ITokenizer
     // Byte-fallback tokens follow the three control tokens: <0x00> is id 3.
     private const int ByteTokenOffset = 3;
 
-    // llama2.c starts its best-merge search at -1e10, so a pair scoring at or below it never merges.
+    // llama2.c's initial best-merge score.
     private const float NoMergeScore = -1e10f;
 
     private readonly byte[][] _pieces;
@@ -68,6 +68,15 @@ public sealed class Llama2cTokenizer : ITokenizer
 
         _lookup = lookup.GetAlternateLookup<ReadOnlySpan<char>>();
         _spaceId = _lookup.TryGetValue(" ", out int space) ? space : -1;
+
+        // Encode emits only looked-up pieces and single-byte fallback tokens.
+        int longest = 1;
+        foreach (string key in lookup.Keys)
+        {
+            longest = Math.Max(longest, key.Length);
+        }
+
+        MaxBytesPerToken = longest;
     }
 
     /// <summary>Gets the path the tokenizer was loaded from.</summary>
@@ -78,6 +87,10 @@ public sealed class Llama2cTokenizer : ITokenizer
 
     /// <inheritdoc />
     public int VocabularySize => _pieces.Length;
+
+    /// <inheritdoc />
+    /// <remarks>The longest piece text can merge into (the byte-fallback tokens stand for one byte each).</remarks>
+    public int MaxBytesPerToken { get; }
 
     /// <summary>Loads a llama2.c tokenizer file.</summary>
     /// <param name="path">The tokenizer file (for example <c>tok512.bin</c>).</param>
@@ -131,9 +144,19 @@ public sealed class Llama2cTokenizer : ITokenizer
             offset += length;
         }
 
-        if (pieces.Count <= EosTokenId)
+        // Encoding falls back to id byte + 3 for any byte the vocabulary lacks (as run.c does), so those 256 ids must
+        // exist and be the byte tokens, or text would encode to ids past the vocabulary or to unrelated pieces.
+        if (pieces.Count < ByteTokenOffset + 256)
         {
-            throw new ModelFormatException(path, $"The tokenizer holds {pieces.Count} tokens; a llama2.c vocabulary needs at least <unk>, <s> and </s>.");
+            throw new ModelFormatException(path, $"The tokenizer holds {pieces.Count} tokens; a llama2.c vocabulary needs <unk>, <s>, </s> and the 256 byte-fallback tokens <0x00>..<0xFF> (ids 3..258), so at least 259.");
+        }
+
+        for (int b = 0; b < 256; b++)
+        {
+            if (!TryParseByteToken(pieces[b + ByteTokenOffset], out byte value) || value != b)
+            {
+                throw new ModelFormatException(path, $"Token {b + ByteTokenOffset} is \"{Encoding.Latin1.GetString(pieces[b + ByteTokenOffset])}\"; a llama2.c vocabulary keeps the byte-fallback token <0x{b:X2}> there.");
+            }
         }
 
         return new Llama2cTokenizer(path, maxTokenLength, [.. pieces], [.. scores]);
@@ -154,9 +177,15 @@ public sealed class Llama2cTokenizer : ITokenizer
     }
 
     /// <inheritdoc />
-    public void Encode(ReadOnlySpan<char> text, List<int> destination, bool atStartOfText = true)
+    public void Encode(ReadOnlySpan<char> text, List<int> destination, bool atStartOfText = true) =>
+        EncodeCancellable(text, destination, atStartOfText, CancellationToken.None);
+
+    /// <inheritdoc />
+    /// <remarks>Runs in O(n log n) for n UTF-8 bytes and checks <paramref name="cancellationToken"/> every few thousand merges.</remarks>
+    public void EncodeCancellable(ReadOnlySpan<char> text, List<int> destination, bool atStartOfText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        cancellationToken.ThrowIfCancellationRequested();
         if (text.IsEmpty)
         {
             return;
@@ -169,7 +198,7 @@ public sealed class Llama2cTokenizer : ITokenizer
         {
             int byteCount = Encoding.UTF8.GetBytes(text, utf8);
             int count = SplitCodePoints(utf8.AsSpan(0, byteCount), tokens, atStartOfText);
-            count = MergePairs(tokens.AsSpan(0, count));
+            count = MergePairs(tokens.AsSpan(0, count), cancellationToken);
             destination.AddRange(tokens.AsSpan(0, count));
         }
         finally
@@ -292,9 +321,12 @@ public sealed class Llama2cTokenizer : ITokenizer
         return count;
     }
 
-    // Repeatedly merges the adjacent pair whose concatenation is the best-scoring piece (the leftmost on ties).
-    // Each pair's merge result is cached, so a merge costs two lookups for its new neighbours plus a scan.
-    private int MergePairs(Span<int> tokens)
+    // Repeatedly merges the adjacent pair whose concatenation is the best-scoring piece, the leftmost on ties: run.c's
+    // order, found with a heap instead of a scan per merge. Symbols keep their first index as they merge, so the
+    // leftmost current pair is the one with the smallest left index, and merged-away symbols are marked -1 in place.
+    // A heap entry is stale once either symbol changed or they stopped being neighbours; pieces only grow as they
+    // merge, so an entry's (left, right, token, token) never comes back, and comparing them finds stale entries.
+    private int MergePairs(Span<int> tokens, CancellationToken cancellationToken)
     {
         int count = tokens.Length;
         if (count < 2)
@@ -302,58 +334,81 @@ public sealed class Llama2cTokenizer : ITokenizer
             return count;
         }
 
-        int[] pairIds = ArrayPool<int>.Shared.Rent(count);
+        int[] next = ArrayPool<int>.Shared.Rent(count);
+        int[] previous = ArrayPool<int>.Shared.Rent(count);
         char[] buffer = ArrayPool<char>.Shared.Rent(2 * MaxTokenLength);
+        var heap = new Llama2cMergeHeap(count);
         try
         {
+            for (int i = 0; i < count; i++)
+            {
+                next[i] = i + 1 < count ? i + 1 : -1;
+                previous[i] = i - 1;
+            }
+
             for (int i = 0; i < count - 1; i++)
             {
-                pairIds[i] = LookupPair(tokens[i], tokens[i + 1], buffer);
+                PushPair(ref heap, tokens, i, i + 1, buffer);
             }
 
-            while (true)
+            int merges = 0;
+            while (heap.TryPop(out Llama2cMergeHeap.Candidate pair))
             {
-                float bestScore = NoMergeScore;
-                int best = -1;
-                for (int i = 0; i < count - 1; i++)
+                int left = pair.Left, right = pair.Right;
+                if (tokens[left] != pair.LeftToken || next[left] != right || tokens[right] != pair.RightToken)
                 {
-                    int id = pairIds[i];
-                    if (id >= 0 && _scores[id] > bestScore)
-                    {
-                        bestScore = _scores[id];
-                        best = i;
-                    }
+                    continue;
                 }
 
-                if (best < 0)
+                if ((++merges & 0xFFF) == 0)
                 {
-                    return count;
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                tokens[best] = pairIds[best];
-                tokens[(best + 2)..count].CopyTo(tokens[(best + 1)..]);
-                int laterPairs = count - 1 - (best + 2);
-                if (laterPairs > 0)
+                tokens[left] = pair.Merged;
+                tokens[right] = -1;
+                int after = next[right];
+                next[left] = after;
+                if (after >= 0)
                 {
-                    pairIds.AsSpan(best + 2, laterPairs).CopyTo(pairIds.AsSpan(best + 1));
+                    previous[after] = left;
+                    PushPair(ref heap, tokens, left, after, buffer);
                 }
 
-                count--;
-                if (best > 0)
+                if (previous[left] >= 0)
                 {
-                    pairIds[best - 1] = LookupPair(tokens[best - 1], tokens[best], buffer);
-                }
-
-                if (best < count - 1)
-                {
-                    pairIds[best] = LookupPair(tokens[best], tokens[best + 1], buffer);
+                    PushPair(ref heap, tokens, previous[left], left, buffer);
                 }
             }
+
+            int kept = 0;
+            foreach (int token in tokens)
+            {
+                if (token >= 0)
+                {
+                    tokens[kept++] = token;
+                }
+            }
+
+            return kept;
         }
         finally
         {
+            heap.Dispose();
             ArrayPool<char>.Shared.Return(buffer);
-            ArrayPool<int>.Shared.Return(pairIds);
+            ArrayPool<int>.Shared.Return(previous);
+            ArrayPool<int>.Shared.Return(next);
+        }
+    }
+
+    private void PushPair(ref Llama2cMergeHeap heap, Span<int> tokens, int left, int right, char[] buffer)
+    {
+        int merged = LookupPair(tokens[left], tokens[right], buffer);
+
+        // llama2.c starts its best-merge search at -1e10, so a pair scoring at or below it never merges.
+        if (merged >= 0 && _scores[merged] > NoMergeScore)
+        {
+            heap.Push(new Llama2cMergeHeap.Candidate(left, right, tokens[left], tokens[right], merged, _scores[merged]));
         }
     }
 

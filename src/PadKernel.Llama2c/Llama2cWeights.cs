@@ -85,17 +85,24 @@ internal sealed class Llama2cWeights
 
     public static Llama2cWeights Load(string path)
     {
-        byte[] data = Llama2cFiles.ReadAll(path, "checkpoint");
-        Llama2cConfig config = Llama2cConfig.Parse(data, path);
-        if (data.Length != config.FileBytes)
+        // The header alone decides whether the file is worth reading: a wrong size is refused before the weights are read.
+        long length = Llama2cFiles.CheckFile(path, "checkpoint");
+        Llama2cConfig config = Llama2cConfig.Parse(Llama2cFiles.ReadPrefix(path, "checkpoint", Llama2cConfig.HeaderBytes), path);
+        if (length != config.FileBytes)
         {
-            string what = data.Length < config.FileBytes ? "truncated" : "longer than its header describes";
-            throw new ModelFormatException(path, $"The checkpoint is {data.Length} bytes but its header (dim={config.Dim}, hidden_dim={config.HiddenDim}, n_layers={config.Layers}, n_heads={config.Heads}, n_kv_heads={config.KvHeads}, vocab_size={(config.SharedClassifier ? "" : "-")}{config.VocabularySize}, seq_len={config.SequenceLength}) describes {config.FileBytes} bytes: the file is {what} or the header is wrong.");
+            string what = length < config.FileBytes ? "truncated" : "longer than its header describes";
+            throw new ModelFormatException(path, $"The checkpoint is {length} bytes but its header (dim={config.Dim}, hidden_dim={config.HiddenDim}, n_layers={config.Layers}, n_heads={config.Heads}, n_kv_heads={config.KvHeads}, vocab_size={(config.SharedClassifier ? "" : "-")}{config.VocabularySize}, seq_len={config.SequenceLength}) describes {config.FileBytes} bytes: the file is {what} or the header is wrong.");
         }
 
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("llama2.c checkpoints are little-endian; this runtime needs a little-endian machine.");
+        }
+
+        byte[] data = Llama2cFiles.ReadAll(path, "checkpoint");
+        if (data.Length != config.FileBytes)
+        {
+            throw new ModelFormatException(path, "The checkpoint changed while it was read.");
         }
 
         var weights = new Llama2cWeights(config);

@@ -15,6 +15,27 @@ public static class TokenizerExtensions
         return ids;
     }
 
+    /// <summary>
+    /// Gets a lower bound on the number of tokens <paramref name="text"/> encodes to, from its UTF-8 length alone and
+    /// without tokenizing it (0 when the tokenizer reports no <see cref="ITokenizer.MaxBytesPerToken"/>). A caller
+    /// with a token budget can reject a prompt whose bound already exceeds it before spending time on the encoding.
+    /// </summary>
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="text">The text.</param>
+    public static int MinimumTokenCount(this ITokenizer tokenizer, ReadOnlySpan<char> text)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        int maxBytes = tokenizer.MaxBytesPerToken;
+        if (maxBytes <= 0 || text.IsEmpty)
+        {
+            return 0;
+        }
+
+        // Invalid UTF-16 (a lone surrogate) encodes as the 3-byte replacement character, as Encoding.UTF8 counts it.
+        long bytes = Encoding.UTF8.GetByteCount(text);
+        return (int)((bytes + maxBytes - 1) / maxBytes);
+    }
+
     /// <summary>Decodes ids to text; invalid UTF-8 becomes U+FFFD.</summary>
     /// <param name="tokenizer">The tokenizer.</param>
     /// <param name="ids">The ids.</param>
