@@ -24,7 +24,10 @@ internal static class TokenCountBound
     /// <summary>Returns a number of tokens that <paramref name="utf8Bytes"/> bytes of text encode to at least (0 when unknown).</summary>
     public static long MinimumTokens(ITokenizer tokenizer, long utf8Bytes)
     {
-        long bytesPerToken = (long)LongestToken.GetValue(tokenizer, Measure).Value * NormalizationShrink;
+        // A tokenizer that reports its longest token (and does not normalize) gives the exact bound; others are measured.
+        long bytesPerToken = tokenizer.MaxBytesPerToken > 0
+            ? tokenizer.MaxBytesPerToken
+            : (long)LongestToken.GetValue(tokenizer, Measure).Value * NormalizationShrink;
         return bytesPerToken == 0 ? 0 : (utf8Bytes + bytesPerToken - 1) / bytesPerToken;
     }
 

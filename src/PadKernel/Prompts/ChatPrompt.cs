@@ -23,7 +23,7 @@ public sealed class ChatPrompt
     /// </summary>
     /// <param name="tokenizer">The model's tokenizer.</param>
     /// <param name="bosTokenId">The BOS id, or -1 for none.</param>
-    /// <param name="cancellationToken">Checked between segments (each message's text is its own segment).</param>
+    /// <param name="cancellationToken">Stops the encoding between segments and, for tokenizers that support it, within a long text.</param>
     /// <exception cref="PadKernelException">A required control token is unknown to the tokenizer.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public List<int> Encode(ITokenizer tokenizer, int bosTokenId, CancellationToken cancellationToken = default)
@@ -55,7 +55,7 @@ public sealed class ChatPrompt
 
             if (segment.Value.Length > 0)
             {
-                tokenizer.Encode(segment.Value, ids, atStart);
+                tokenizer.EncodeCancellable(segment.Value, ids, atStart, cancellationToken);
                 atStart = false;
             }
         }
