@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using PadKernel.Preferences.Postgres;
+using Xunit.Abstractions;
+
+namespace PadKernel.Preferences.Tests;
+
+/// <summary>Two real <c>pad serve</c> processes on one PostgreSQL database, as two replicas behind a load balancer.</summary>
+[RequiresPostgres]
+public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
+{
+    private const double MaxStalenessSeconds = 2;
+    private const string Dog = """{"preferences":[{"text":"The story is about a dog named Max.","weight":4}]}""";
+
+    private readonly PostgresTestDatabase? _database = PostgresTestDatabase.ServerConnectionString is null ? null : new PostgresTestDatabase();
+
+    [StoreFact]
+    public async Task A_preference_put_through_one_replica_steers_the_next_completion_through_the_other()
+    {
+        // Started together: both migrate the (empty) schema at once.
+        ServeReplica[] replicas = await Task.WhenAll(
+            ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds),
+            ServeReplica.StartAsync(_database.ConnectionString, MaxStalenessSeconds));
+        using ServeReplica a = replicas[0];
+        using ServeReplica b = replicas[1];
+        string plain = await b.CompleteAsync();
+        Assert.Equal(plain, await a.CompleteAsync());
+
+        // PUT through A; B sees it (by NOTIFY, within the staleness bound) and its completions follow it.
+        Assert.Equal(200, (await a.SendAsync(HttpMethod.Put, "/v1/users/anonymous/preferences", Dog)).Status);
+        TimeSpan arrived = await UntilAsync(b, texts => texts.Length == 1);
+        output.WriteLine($"PUT through A seen by B after {arrived.TotalMilliseconds:F0} ms");
+        string steered = await b.CompleteAsync();
+        Assert.NotEqual(plain, steered);
+        Assert.Equal(steered, await a.CompleteAsync());
+
+        // DELETE through B; A forgets it.
+        Assert.Equal(200, (await b.SendAsync(HttpMethod.Delete, "/v1/users/anonymous/preferences")).Status);
+        arrived = await UntilAsync(a, texts => texts.Length == 0);
+        output.WriteLine($"DELETE through B seen by A after {arrived.TotalMilliseconds:F0} ms");
+        Assert.Equal(plain, await a.CompleteAsync());
+    }
+
+    [StoreFact]
+    public async Task Kill_9_of_a_replica_loses_nothing_and_leaves_no_half_written_list()
+    {
+        ServeReplica[] replicas = await Task.WhenAll(
+            ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds),
+            ServeReplica.StartAsync(_database.ConnectionString, MaxStalenessSeconds));
+        using ServeReplica a = replicas[0];
+        using ServeReplica b = replicas[1];
+
+        // Acknowledged, then killed at once: the other replica has it.
+        Assert.Equal(200, (await a.SendAsync(HttpMethod.Put, "/v1/users/anonymous/preferences", Dog)).Status);
+        a.Kill();
+        await UntilAsync(b, texts => texts.SequenceEqual(["The story is about a dog named Max."]));
+
+        // A replica killed while PUTs of two different lists stream through it: the list is one of them, whole.
+        using ServeReplica c = await ServeReplica.StartAsync(_database.ConnectionString, MaxStalenessSeconds);
+        string[] first = ["Keep it short.", "The story is sad.", "Use simple words.", "Talk about the sea."];
+        string[] second = ["Talk about dogs.", "Make it funny."];
+        using var stop = new CancellationTokenSource();
+        Task writer = Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                string[] list = i % 2 == 0 ? first : second;
+                string json = "{\"preferences\":[" + string.Join(",", list.Select(t => $"\"{t}\"")) + "]}";
+                await c.SendAsync(HttpMethod.Put, "/v1/users/anonymous/preferences", json, stop.Token);
+            }
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        c.Kill();
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => writer);
+
+        // Read past any cache, straight from the database, and through the surviving replica once its bound has passed.
+        await using var direct = new PostgresPreferenceStore(new PostgresPreferenceStoreOptions { ConnectionString = _database.ConnectionString, MaxStaleness = TimeSpan.Zero });
+        string[] stored = [.. (await direct.ListAsync("anonymous")).Select(p => p.Text)];
+        Assert.True(stored.SequenceEqual(first) || stored.SequenceEqual(second), $"half-written list: {string.Join(" | ", stored)}");
+        await UntilAsync(b, texts => texts.SequenceEqual(stored));
+        Assert.False(string.IsNullOrEmpty(await b.CompleteAsync()));
+    }
+
+    public void Dispose() => _database?.Dispose();
+
+    /// <summary>Polls a replica's list until <paramref name="done"/> holds; fails after MaxStaleness plus a generous margin.</summary>
+    private static async Task<TimeSpan> UntilAsync(ServeReplica replica, Func<string[], bool> done)
+    {
+        var clock = Stopwatch.StartNew();
+        string[] last = [];
+        while (clock.Elapsed < TimeSpan.FromSeconds(MaxStalenessSeconds + 20))
+        {
+            last = await replica.PreferencesAsync();
+            if (done(last))
+            {
+                return clock.Elapsed;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"The replica's list never reached the expected state; it is: {string.Join(" | ", last)}");
+        return default;
+    }
+}
