@@ -47,7 +47,7 @@ internal sealed class PreferencesEndpoints(
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {
             // The store's own rules (for example two texts that differ only in a case the check above does not fold).
-            throw ApiException.InvalidRequest(e.Message, "preferences", "invalid_value");
+            throw ApiException.InvalidRequest(GenerationErrors.ToApiError(e)!.Message, "preferences", "invalid_value");
         }
         await WriteListAsync(context, id, result).ConfigureAwait(false);
     }
