@@ -16,12 +16,9 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
     [StoreFact]
     public async Task A_preference_put_through_one_replica_steers_the_next_completion_through_the_other()
     {
-        // Started together: both migrate the (empty) schema at once.
-        ServeReplica[] replicas = await Task.WhenAll(
-            ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds),
-            ServeReplica.StartAsync(_database.ConnectionString, MaxStalenessSeconds));
-        using ServeReplica a = replicas[0];
-        using ServeReplica b = replicas[1];
+        (ServeReplica started, ServeReplica other) = await StartTwoAsync();
+        using ServeReplica a = started;
+        using ServeReplica b = other;
         string plain = await b.CompleteAsync();
         Assert.Equal(plain, await a.CompleteAsync());
 
@@ -55,11 +52,9 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
     [StoreFact]
     public async Task Kill_9_of_a_replica_loses_nothing_and_leaves_no_half_written_list()
     {
-        ServeReplica[] replicas = await Task.WhenAll(
-            ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds),
-            ServeReplica.StartAsync(_database.ConnectionString, MaxStalenessSeconds));
-        using ServeReplica a = replicas[0];
-        using ServeReplica b = replicas[1];
+        (ServeReplica started, ServeReplica other) = await StartTwoAsync();
+        using ServeReplica a = started;
+        using ServeReplica b = other;
 
         // Acknowledged, then killed at once: the other replica has it.
         Assert.Equal(200, (await a.SendAsync(HttpMethod.Put, "/v1/users/anonymous/preferences", Dog)).Status);
@@ -67,7 +62,7 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
         await UntilAsync(b, texts => texts.SequenceEqual(["The story is about a dog named Max."]));
 
         // A replica killed while PUTs of two different lists stream through it: the list is one of them, whole.
-        using ServeReplica c = await ServeReplica.StartAsync(_database.ConnectionString, MaxStalenessSeconds);
+        using ServeReplica c = await ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds);
         string[] first = ["Keep it short.", "The story is sad.", "Use simple words.", "Talk about the sea."];
         string[] second = ["Talk about dogs.", "Make it funny."];
         using var stop = new CancellationTokenSource();
@@ -94,6 +89,28 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => _database?.Dispose();
+
+    /// <summary>Starts two replicas together: both migrate the (empty) schema at the same moment.</summary>
+    private async Task<(ServeReplica A, ServeReplica B)> StartTwoAsync()
+    {
+        Task<ServeReplica>[] starting = [.. Enumerable.Range(0, 2).Select(_ => ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds))];
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            // Leave no process behind when only one of them came up.
+            foreach (Task<ServeReplica> replica in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                replica.Result.Dispose();
+            }
+
+            throw;
+        }
+
+        return (starting[0].Result, starting[1].Result);
+    }
 
     /// <summary>Polls a replica's list until <paramref name="done"/> holds; fails after MaxStaleness plus a generous margin.</summary>
     private static async Task<TimeSpan> UntilAsync(ServeReplica replica, Func<string[], bool> done)
