@@ -10,6 +10,7 @@ internal sealed class PreferenceCache(TimeSpan maxAge, int maxUsers, TimeProvide
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _evictions;
+    private long _lastSweep;
 
     public bool Enabled => maxAge > TimeSpan.Zero && maxUsers > 0;
 
@@ -38,6 +39,13 @@ internal sealed class PreferenceCache(TimeSpan maxAge, int maxUsers, TimeProvide
 
         if (_entries.Count >= maxUsers && !_entries.ContainsKey(userId))
         {
+            // Full: drop expired entries, at most once per maxAge (a sweep walks every entry); else leave this one out.
+            long last = Interlocked.Read(ref _lastSweep);
+            if (time.GetElapsedTime(last) < maxAge || Interlocked.CompareExchange(ref _lastSweep, time.GetTimestamp(), last) != last)
+            {
+                return;
+            }
+
             foreach (KeyValuePair<string, Entry> old in _entries)
             {
                 if (time.GetElapsedTime(old.Value.ReadAt) >= maxAge)

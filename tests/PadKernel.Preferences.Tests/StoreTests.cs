@@ -171,6 +171,22 @@ public sealed class PostgresPreferenceStoreTests : PreferenceStoreContract, IAsy
     }
 
     [StoreFact]
+    public async Task The_cache_holds_at_most_MaxCachedUsers_users()
+    {
+        var clock = new ManualTimeProvider();
+        var store = new PostgresPreferenceStore(new PostgresPreferenceStoreOptions { ConnectionString = Database.ConnectionString, MaxCachedUsers = 1 }, clock);
+        _opened.Add(store);
+        await store.Listening;
+        Assert.Empty(await store.ListAsync("kim"));
+        Assert.Empty(await store.ListAsync("lee"));
+
+        // Written with plain SQL (no notification): the cached user still reads empty, the one left out reads the row.
+        Database.Execute("INSERT INTO padkernel_preferences (id, user_id, text, normalized, weight, created_at, updated_at) VALUES ('k1', 'kim', 'K.', 'k.', 1, 0, 0), ('l1', 'lee', 'L.', 'l.', 1, 0, 0);");
+        Assert.Empty(await store.ListAsync("kim"));
+        Assert.Single(await store.ListAsync("lee"));
+    }
+
+    [StoreFact]
     public async Task A_change_through_one_store_evicts_the_others_cache_by_notification()
     {
         // The reader's clock never moves, so its cache never expires: only the NOTIFY can make it read again.
