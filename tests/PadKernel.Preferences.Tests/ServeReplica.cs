@@ -9,7 +9,7 @@ namespace PadKernel.Preferences.Tests;
 
 /// <summary>
 /// One <c>pad serve</c> process (the real CLI, run with <c>dotnet pad.dll</c>) on a free 127.0.0.1 port, serving the
-/// story model to the anonymous user, with its preferences in the PostgreSQL database given.
+/// story model to the anonymous user, with its preferences in the PostgreSQL database or the SQLite file given.
 /// </summary>
 internal sealed partial class ServeReplica : IDisposable
 {
@@ -27,7 +27,17 @@ internal sealed partial class ServeReplica : IDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<ServeReplica> StartAsync(string connectionString, double maxStalenessSeconds)
+    /// <summary>Starts a replica whose preferences are in PostgreSQL, configured through the environment as a container would be.</summary>
+    public static Task<ServeReplica> StartAsync(string connectionString, double maxStalenessSeconds) => StartAsync([], new Dictionary<string, string>
+    {
+        ["PadServer__Preferences__ConnectionString"] = connectionString,
+        ["PadServer__Preferences__MaxStalenessSeconds"] = maxStalenessSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
+
+    /// <summary>Starts a server whose preferences are in the SQLite file at <paramref name="database"/>.</summary>
+    public static Task<ServeReplica> StartSqliteAsync(string database) => StartAsync(["--preferences", database], new Dictionary<string, string>());
+
+    private static async Task<ServeReplica> StartAsync(string[] extraArgs, Dictionary<string, string> environment)
     {
         string pad = Path.Combine(AppContext.BaseDirectory, "pad.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -36,14 +46,15 @@ internal sealed partial class ServeReplica : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { pad, "serve", "--urls", "http://127.0.0.1:0", "--model", TestData.Model("stories260K"), "--allow-anonymous" })
+        foreach (string arg in new[] { pad, "serve", "--urls", "http://127.0.0.1:0", "--model", TestData.Model("stories260K"), "--allow-anonymous" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }
 
-        // Configuration through the environment, as a container deployment would do it.
-        start.Environment["PadServer__Preferences__ConnectionString"] = connectionString;
-        start.Environment["PadServer__Preferences__MaxStalenessSeconds"] = maxStalenessSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach ((string key, string value) in environment)
+        {
+            start.Environment[key] = value;
+        }
         Process process = Process.Start(start) ?? throw new InvalidOperationException("pad serve did not start.");
         var log = new StringBuilder();
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

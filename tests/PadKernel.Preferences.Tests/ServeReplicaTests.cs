@@ -63,22 +63,7 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
 
         // A replica killed while PUTs of two different lists stream through it: the list is one of them, whole.
         using ServeReplica c = await ServeReplica.StartAsync(_database!.ConnectionString, MaxStalenessSeconds);
-        string[] first = ["Keep it short.", "The story is sad.", "Use simple words.", "Talk about the sea."];
-        string[] second = ["Talk about dogs.", "Make it funny."];
-        using var stop = new CancellationTokenSource();
-        Task writer = Task.Run(async () =>
-        {
-            for (int i = 0; !stop.IsCancellationRequested; i++)
-            {
-                string[] list = i % 2 == 0 ? first : second;
-                string json = "{\"preferences\":[" + string.Join(",", list.Select(t => $"\"{t}\"")) + "]}";
-                await c.SendAsync(HttpMethod.Put, "/v1/users/anonymous/preferences", json, stop.Token);
-            }
-        });
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
-        c.Kill();
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<Exception>(() => writer);
+        (string[] first, string[] second) = await PutTwoListsUntilKilledAsync(c);
 
         // Read past any cache, straight from the database, and through the surviving replica once its bound has passed.
         await using var direct = new PostgresPreferenceStore(new PostgresPreferenceStoreOptions { ConnectionString = _database.ConnectionString, MaxStaleness = TimeSpan.Zero });
@@ -89,6 +74,41 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => _database?.Dispose();
+
+    /// <summary>
+    /// Streams PUTs that alternate two lists (four and two items) through <paramref name="server"/> and, after five
+    /// have been answered, kills it (SIGKILL) while they go on; returns the two lists.
+    /// </summary>
+    internal static async Task<(string[] First, string[] Second)> PutTwoListsUntilKilledAsync(ServeReplica server)
+    {
+        string[] first = ["Keep it short.", "The story is sad.", "Use simple words.", "Talk about the sea."];
+        string[] second = ["Talk about dogs.", "Make it funny."];
+        using var stop = new CancellationTokenSource();
+        int acknowledged = 0;
+        Task writer = Task.Run(async () =>
+        {
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                string[] list = i % 2 == 0 ? first : second;
+                string json = "{\"preferences\":[" + string.Join(",", list.Select(t => $"\"{t}\"")) + "]}";
+                (int status, _) = await server.SendAsync(HttpMethod.Put, "/v1/users/anonymous/preferences", json, stop.Token);
+                Assert.Equal(200, status);
+                Interlocked.Increment(ref acknowledged);
+            }
+        });
+
+        // Killed once several replacements have gone through, so that the kill lands in the middle of the stream.
+        for (int i = 0; i < 600 && Volatile.Read(ref acknowledged) < 5 && !writer.IsCompleted; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(Volatile.Read(ref acknowledged) >= 5, "the PUTs did not get through before the kill");
+        server.Kill();
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => writer);
+        return (first, second);
+    }
 
     /// <summary>Starts two replicas together: both migrate the (empty) schema at the same moment.</summary>
     private async Task<(ServeReplica A, ServeReplica B)> StartTwoAsync()
