@@ -75,9 +75,10 @@ internal sealed class PreferenceChangeListener : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Lost or refused: notifications may be missed from here on, so nothing cached can be trusted.
+                // Lost or refused, however it failed: notifications may be missed from here on, so nothing cached can be
+                // trusted; the loop must outlive any error, since nothing else would restart it.
                 _cache.Evict(null);
                 await Task.Delay(RetryPause, cancellationToken).ConfigureAwait(false);
             }

@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PadKernel.Alignment;
+using PadKernel.Extensions.AI;
 using PadKernel.Preferences.Postgres;
 using PadKernel.Preferences.Sqlite;
 
@@ -257,4 +259,30 @@ public sealed class PostgresPreferenceStoreTests : PreferenceStoreContract, IAsy
 
         return store;
     }
+}
+
+[RequiresPostgres]
+public sealed class PostgresDependencyInjectionTests : IDisposable
+{
+    private readonly PostgresTestDatabase? _database = PostgresTestDatabase.ServerConnectionString is null ? null : new PostgresTestDatabase();
+
+    [StoreFact]
+    public async Task UsePostgresPreferences_registers_one_store_that_the_provider_disposes()
+    {
+        var services = new ServiceCollection();
+        PadKernelBuilder builder = services.AddPadKernel();
+        builder.UsePostgresPreferences(_database!.ConnectionString, o => o.MaxStaleness = TimeSpan.FromSeconds(1));
+        PostgresPreferenceStore store;
+        await using (ServiceProvider provider = services.BuildServiceProvider())
+        {
+            store = Assert.IsType<PostgresPreferenceStore>(provider.GetRequiredService<IPreferenceStore>());
+            Assert.Same(store, provider.GetRequiredService<IPreferenceStore>());
+            await store.SetAsync("alice", "Keep answers short.", 1f);
+        }
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.ListAsync("bob"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.UsePostgresPreferences(_database.ConnectionString, o => o.MaxStaleness = TimeSpan.FromSeconds(-1)));
+    }
+
+    public void Dispose() => _database?.Dispose();
 }
