@@ -11,7 +11,7 @@ public sealed class ServeReplicaTests(ITestOutputHelper output) : IDisposable
     private const double MaxStalenessSeconds = 2;
     private const string Dog = """{"preferences":[{"text":"The story is about a dog named Max.","weight":4}]}""";
 
-    private readonly PostgresTestDatabase? _database = PostgresTestDatabase.ServerConnectionString is null ? null : new PostgresTestDatabase();
+    private readonly PostgresTestDatabase? _database = PostgresTestDatabase.Available ? new PostgresTestDatabase() : null;
 
     [StoreFact]
     public async Task A_preference_put_through_one_replica_steers_the_next_completion_through_the_other()

@@ -108,7 +108,7 @@ public sealed class PostgresPreferenceStoreTests : PreferenceStoreContract, IAsy
 
     public PostgresPreferenceStoreTests()
     {
-        if (PostgresTestDatabase.ServerConnectionString is not null)
+        if (PostgresTestDatabase.Available)
         {
             _database = new PostgresTestDatabase();
             _store = Open();
@@ -264,7 +264,7 @@ public sealed class PostgresPreferenceStoreTests : PreferenceStoreContract, IAsy
 [RequiresPostgres]
 public sealed class PostgresDependencyInjectionTests : IDisposable
 {
-    private readonly PostgresTestDatabase? _database = PostgresTestDatabase.ServerConnectionString is null ? null : new PostgresTestDatabase();
+    private readonly PostgresTestDatabase? _database = PostgresTestDatabase.Available ? new PostgresTestDatabase() : null;
 
     [StoreFact]
     public async Task UsePostgresPreferences_registers_one_store_that_the_provider_disposes()
