@@ -20,3 +20,20 @@ if [ -f "$root/tests/node/package-lock.json" ]; then
   fi
 fi
 # --- end node test clients ---
+
+# --- postgresql ---
+# Debian's PostgreSQL server for the PostgreSQL preference-store tests; scripts/test.sh starts a throwaway cluster
+# from it (scripts/postgres.sh). No default cluster: the package's own "main" cluster would be a server left running.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: PostgreSQL is required: run 'apt-get install postgresql' as root" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo mkdir -p /etc/postgresql-common
+  grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf \
+    || echo 'create_main_cluster = false' | $sudo tee -a /etc/postgresql-common/createcluster.conf >/dev/null
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends postgresql
+fi
+# --- end postgresql ---

@@ -12,6 +12,15 @@ if [ -x "$root/scripts/setup.sh" ]; then
   "$root/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# A throwaway PostgreSQL cluster for the PostgreSQL preference-store tests, unless PADKERNEL_POSTGRES names one;
+# removed on exit, whatever happens.
+if [ -z "${PADKERNEL_POSTGRES:-}" ]; then
+  source "$root/scripts/postgres.sh"
+  trap pg_throwaway_stop EXIT
+  trap 'exit 130' INT TERM
+  pg_throwaway_start || { echo "postgres: cannot start a throwaway cluster"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
 results="$root/.artifacts/test-results"
 rm -rf "$results"
 dotnet test "$root/PadKernel.sln" -c Release --logger "trx" --results-directory "$results" "$@"

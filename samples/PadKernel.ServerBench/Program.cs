@@ -2,7 +2,12 @@
 // concurrency level, then requests/s and latency percentiles. It starts its own server (a free loopback port), sends
 // traffic only there, and stops by itself.
 //
+// With --replicas N it starts N servers (each its own Kestrel port, model copy and preference store) on one PostgreSQL
+// database (--postgres, default $PADKERNEL_POSTGRES) and spreads requests over them round-robin, as a load balancer
+// would.
+//
 // Usage: dotnet run -c Release --project samples/PadKernel.ServerBench -- [--model PATH] [--requests N] [--max-tokens N] [--levels 1,8,32]
+//        [--replicas N] [--postgres CONNECTION-STRING]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -20,30 +25,47 @@ int maxTokens = int.Parse(Arg("--max-tokens") ?? "64", CultureInfo.InvariantCult
 int[] levels = (Arg("--levels") ?? "1,8,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 const string Key = "sk-bench";
 
-string database = Path.Combine(Path.GetTempPath(), $"pad-serverbench-{Guid.NewGuid():N}.db");
-var host = new PadServerHostOptions { Urls = ["http://127.0.0.1:0"], ModelPath = model, PreferencesDatabase = database };
-host.Loaders.Add(new Llama2cModelLoader());
-await using WebApplication app = PadServerApplication.Create(host, builder =>
+int replicas = int.Parse(Arg("--replicas") ?? "1", CultureInfo.InvariantCulture);
+string? postgres = Arg("--postgres") ?? (replicas > 1 ? Environment.GetEnvironmentVariable("PADKERNEL_POSTGRES") : null);
+if (replicas > 1 && string.IsNullOrEmpty(postgres))
 {
-    builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    Console.Error.WriteLine("--replicas > 1 needs a shared PostgreSQL database: --postgres CONNECTION-STRING or $PADKERNEL_POSTGRES.");
+    return 1;
+}
+
+string database = Path.Combine(Path.GetTempPath(), $"pad-serverbench-{Guid.NewGuid():N}.db");
+var apps = new List<WebApplication>();
+var clients = new List<HttpClient>();
+for (int r = 0; r < replicas; r++)
+{
+    var host = new PadServerHostOptions { Urls = ["http://127.0.0.1:0"], ModelPath = model, PreferencesDatabase = postgres is null ? database : null };
+    host.Loaders.Add(new Llama2cModelLoader());
+    WebApplication app = PadServerApplication.Create(host, builder =>
     {
-        ["PadServer:ApiKeys:0:Key"] = Key,
-        ["PadServer:ApiKeys:0:User"] = "bench",
-        ["PadServer:Limits:MaxQueuedGenerations"] = "256",
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PadServer:ApiKeys:0:Key"] = Key,
+            ["PadServer:ApiKeys:0:User"] = "bench",
+            ["PadServer:Limits:MaxQueuedGenerations"] = "256",
+            ["PadServer:Preferences:ConnectionString"] = postgres,
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
     });
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
-});
-await app.StartAsync();
-var baseUri = new Uri(app.Urls.First());
+    await app.StartAsync();
+    apps.Add(app);
+    var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromMinutes(5) };
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+    clients.Add(client);
+}
+
 string modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(model)));
-using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
-http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+string store = postgres is null ? "SQLite" : "PostgreSQL";
 
 string[] prompts = ["Once upon a time", "The dog", "Lily went to the park", "Tom had a red ball"];
 string?[] preferences = [null, "The story is about a dog named Max.", null, "The story is sad. Everyone cried."];
 
 Console.WriteLine($"PadKernel server load run: {modelId}, {requests} streaming requests per level, max_tokens {maxTokens}, greedy, half with a PAD preference; " +
-                  $"server on {baseUri} with MaxConcurrentGenerations = {Environment.ProcessorCount} (processors); {Environment.ProcessorCount} cores.");
+                  $"{replicas} server(s) on 127.0.0.1 ({store} preferences), requests round-robin, each with MaxConcurrentGenerations = {Environment.ProcessorCount} (processors); {Environment.ProcessorCount} cores.");
 await RunLevelAsync(1, Math.Min(requests, 8), print: false); // warm-up: JIT, connection pool
 Console.WriteLine();
 Console.WriteLine("| clients | requests | requests/s | tokens/s | p50 latency (ms) | p95 latency (ms) | p50 first token (ms) |");
@@ -53,12 +75,24 @@ foreach (int level in levels)
     await RunLevelAsync(level, requests, print: true);
 }
 
-await app.StopAsync();
+foreach (WebApplication app in apps)
+{
+    await app.StopAsync();
+    await app.DisposeAsync();
+}
+
+foreach (HttpClient client in clients)
+{
+    client.Dispose();
+}
+
 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 foreach (string file in new[] { database, database + "-wal", database + "-shm" })
 {
     File.Delete(file);
 }
+
+return 0;
 
 async Task RunLevelAsync(int clients, int count, bool print)
 {
@@ -99,7 +133,7 @@ async Task<(double Latency, double FirstToken, int Tokens)> OneAsync(int i)
     double first = -1;
     int generated = 0;
     using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-    using HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    using HttpResponseMessage response = await clients[i % clients.Count].SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     response.EnsureSuccessStatusCode();
     using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
     while (await reader.ReadLineAsync() is string line)

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using PadKernel.Alignment;
 
 namespace PadKernel.Preferences.Sqlite;
 
@@ -6,7 +7,8 @@ namespace PadKernel.Preferences.Sqlite;
 /// An <see cref="IPreferenceStore"/> in a SQLite database file. The file is created when missing; the schema is
 /// created or migrated on open (its version is SQLite's <c>user_version</c>); the journal is WAL, so readers never
 /// block the writer; each change is one atomic statement, and writers from several threads or processes wait for the
-/// lock (busy timeout) instead of failing.
+/// lock (busy timeout) instead of failing. A new file (and the folder it needs) is created readable by its owner
+/// only (0600; SQLite gives its -wal, -shm and -journal files the same mode).
 /// </summary>
 public sealed class SqlitePreferenceStore : IPreferenceStore
 {
@@ -34,10 +36,19 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
             DefaultTimeout = 30,
         }.ToString();
         string? folder = Path.GetDirectoryName(DatabasePath);
-        if (!string.IsNullOrEmpty(folder))
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
         {
-            Directory.CreateDirectory(folder);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
+
+        CreatePrivateFile(DatabasePath);
 
         try
         {
@@ -57,17 +68,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     {
         PreferenceText.ValidateUserId(userId);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT id, text, weight, created_at, updated_at FROM preferences WHERE user_id = $user ORDER BY created_at, seq;";
-        command.Parameters.AddWithValue("$user", userId);
-        var result = new List<StoredPreference>();
-        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(Read(reader));
-        }
-
-        return result;
+        return await ListAsync(connection, null, userId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -77,21 +78,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         string trimmed = PreferenceText.Validate(text, weight);
         long now = _time.GetUtcNow().UtcTicks;
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using SqliteCommand command = connection.CreateCommand();
-
-        // One statement: insert, or update the same user's preference with the same normalized text, atomically.
-        command.CommandText = """
-            INSERT INTO preferences (id, user_id, text, normalized, weight, created_at, updated_at)
-            VALUES ($id, $user, $text, $normalized, $weight, $now, $now)
-            ON CONFLICT (user_id, normalized) DO UPDATE SET text = excluded.text, weight = excluded.weight, updated_at = excluded.updated_at
-            RETURNING id, text, weight, created_at, updated_at;
-            """;
-        command.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
-        command.Parameters.AddWithValue("$user", userId);
-        command.Parameters.AddWithValue("$text", trimmed);
-        command.Parameters.AddWithValue("$normalized", PreferenceText.Normalize(trimmed));
-        command.Parameters.AddWithValue("$weight", (double)weight);
-        command.Parameters.AddWithValue("$now", now);
+        await using SqliteCommand command = UpsertCommand(connection, userId, new NormalizedPreference(trimmed, PreferenceText.Normalize(trimmed), weight), now);
         await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -99,6 +86,44 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         }
 
         return Read(reader);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<StoredPreference>> ReplaceAsync(string userId, IReadOnlyList<Preference> preferences, CancellationToken cancellationToken = default)
+    {
+        PreferenceText.ValidateUserId(userId);
+        IReadOnlyList<NormalizedPreference> wanted = PreferenceText.ValidateList(preferences);
+        long now = _time.GetUtcNow().UtcTicks;
+        await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // One write transaction (BEGIN IMMEDIATE): WAL readers see the old list until it commits, then the new one.
+        await using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        await using (SqliteCommand delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            string[] keys = wanted.Select((_, i) => "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            delete.CommandText = keys.Length == 0
+                ? "DELETE FROM preferences WHERE user_id = $user;"
+                : $"DELETE FROM preferences WHERE user_id = $user AND normalized NOT IN ({string.Join(", ", keys)});";
+            delete.Parameters.AddWithValue("$user", userId);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                delete.Parameters.AddWithValue(keys[i], wanted[i].Key);
+            }
+
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (NormalizedPreference preference in wanted)
+        {
+            await using SqliteCommand upsert = UpsertCommand(connection, userId, preference, now);
+            upsert.Transaction = transaction;
+            await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<StoredPreference> result = await ListAsync(connection, transaction, userId, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <inheritdoc/>
@@ -124,6 +149,68 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
         command.CommandText = "DELETE FROM preferences WHERE user_id = $user;";
         command.Parameters.AddWithValue("$user", userId);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<StoredPreference>> ListAsync(SqliteConnection connection, SqliteTransaction? transaction, string userId, CancellationToken cancellationToken)
+    {
+        await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id, text, weight, created_at, updated_at FROM preferences WHERE user_id = $user ORDER BY created_at, seq;";
+        command.Parameters.AddWithValue("$user", userId);
+        var result = new List<StoredPreference>();
+        await using SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(Read(reader));
+        }
+
+        return result;
+    }
+
+    // One statement: insert, or update the same user's preference with the same normalized text, atomically.
+    private static SqliteCommand UpsertCommand(SqliteConnection connection, string userId, NormalizedPreference preference, long now)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO preferences (id, user_id, text, normalized, weight, created_at, updated_at)
+            VALUES ($id, $user, $text, $normalized, $weight, $now, $now)
+            ON CONFLICT (user_id, normalized) DO UPDATE SET text = excluded.text, weight = excluded.weight, updated_at = excluded.updated_at
+            RETURNING id, text, weight, created_at, updated_at;
+            """;
+        command.Parameters.AddWithValue("$id", Guid.NewGuid().ToString("N"));
+        command.Parameters.AddWithValue("$user", userId);
+        command.Parameters.AddWithValue("$text", preference.Text);
+        command.Parameters.AddWithValue("$normalized", preference.Key);
+        command.Parameters.AddWithValue("$weight", (double)preference.Weight);
+        command.Parameters.AddWithValue("$now", now);
+        return command;
+    }
+
+    // Created before SQLite opens it, so that the file (and SQLite's -wal/-shm/-journal, which copy its mode) is private.
+    private static void CreatePrivateFile(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first; its creator chose its mode.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PadKernelException($"Cannot create the preference database '{path}': {e.Message}", e);
+        }
     }
 
     private static StoredPreference Read(SqliteDataReader reader) => new(

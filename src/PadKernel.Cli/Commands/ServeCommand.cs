@@ -19,7 +19,7 @@ internal static class ServeCommand
         };
         var model = new Option<string?>("--model") { Description = "Model path or name (default: the PadKernel section of --config, else the default model)." };
         var config = new Option<string?>("--config") { Description = "JSON file with the PadServer (API keys, limits) and PadKernel (models, preferences database) sections." };
-        var preferences = new Option<string?>("--preferences") { Description = $"SQLite file for users' preferences (default: PadKernel:PreferencesDatabase, else ./{PadServerApplication.DefaultPreferencesDatabase})." };
+        var preferences = new Option<string?>("--preferences") { Description = $"SQLite file for users' preferences (default: PadServer:Preferences:Path, else PadKernel:PreferencesDatabase, else {PadServerApplication.DefaultPreferencesDatabase}). For PostgreSQL set PadServer:Preferences:ConnectionString." };
         var anonymous = new Option<bool>("--allow-anonymous") { Description = "Serve requests without an API key as the user 'anonymous' (local, single-user use)." };
         var command = new Command("serve", "Serve the model over the OpenAI chat-completions protocol, with per-user PAD preferences.")
         {

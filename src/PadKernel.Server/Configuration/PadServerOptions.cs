@@ -24,6 +24,9 @@ public sealed class PadServerOptions
     /// </summary>
     public string? ModelId { get; set; }
 
+    /// <summary>Gets or sets where users' preferences are kept (used by <c>pad serve</c>'s host; a host that registers its own store ignores it).</summary>
+    public PadServerPreferencesOptions Preferences { get; set; } = new();
+
     /// <summary>Gets or sets the request limits.</summary>
     public PadServerLimits Limits { get; set; } = new();
 

@@ -68,6 +68,27 @@ internal sealed class PadServerOptionsValidator : IValidateOptions<PadServerOpti
             failures.Add($"{PadServerOptions.SectionName}:ShutdownDrainSeconds must be a finite number >= 0.");
         }
 
+        PadServerPreferencesOptions preferences = options.Preferences;
+        string p = $"{PadServerOptions.SectionName}:Preferences";
+        switch (preferences.EffectiveStore)
+        {
+            case PadServerPreferencesOptions.Sqlite:
+                break;
+            case PadServerPreferencesOptions.Postgres when string.IsNullOrWhiteSpace(preferences.ConnectionString):
+                failures.Add($"{p}:Store is postgres but {p}:ConnectionString is empty.");
+                break;
+            case PadServerPreferencesOptions.Postgres:
+                break;
+            default:
+                failures.Add($"{p}:Store must be '{PadServerPreferencesOptions.Sqlite}' or '{PadServerPreferencesOptions.Postgres}' (it is '{preferences.Store}').");
+                break;
+        }
+
+        if (!(preferences.MaxStalenessSeconds >= 0) || preferences.MaxStalenessSeconds > 86_400)
+        {
+            failures.Add($"{p}:MaxStalenessSeconds must be between 0 and 86400.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         void Positive(long value, string key)

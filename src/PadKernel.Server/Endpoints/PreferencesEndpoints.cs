@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using PadKernel.Alignment;
 using PadKernel.Preferences;
 using PadKernel.Server.Authentication;
 using PadKernel.Server.Configuration;
@@ -11,7 +12,7 @@ namespace PadKernel.Server.Endpoints;
 
 /// <summary>
 /// <c>GET/PUT/DELETE /v1/users/{id}/preferences</c> over the preference store. A key reaches only its own user's
-/// list (an admin key reaches every list); PUT replaces the whole list.
+/// list (an admin key reaches every list); PUT replaces the whole list atomically (<see cref="IPreferenceStore.ReplaceAsync"/>).
 /// </summary>
 internal sealed class PreferencesEndpoints(
     IPreferenceStore store,
@@ -19,9 +20,6 @@ internal sealed class PreferencesEndpoints(
     IOptions<PadServerOptions> options)
 {
     private const int MaxUserIdLength = 256;
-
-    // PUT is list-then-change; serializing PUTs per user (striped) keeps two concurrent replacements from interleaving.
-    private static readonly SemaphoreSlim[] Stripes = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public async Task GetAsync(HttpContext context, string id)
     {
@@ -39,33 +37,18 @@ internal sealed class PreferencesEndpoints(
             ?? throw ApiException.InvalidRequest("'preferences' is required: the user's whole new list (an empty array clears it).", "preferences", "missing_required_parameter");
         translator.CheckPreferences(wanted, "preferences");
 
-        CancellationToken cancellationToken = context.RequestAborted;
-        SemaphoreSlim stripe = Stripes[(StringComparer.Ordinal.GetHashCode(id) & int.MaxValue) % Stripes.Length];
-        await stripe.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One atomic replacement in the store: readers (generations included) see the old list or the new one.
         IReadOnlyList<StoredPreference> result;
         try
         {
-            var keep = new HashSet<string>(wanted.Select(p => p.Text.Trim()), StringComparer.OrdinalIgnoreCase);
-            foreach (StoredPreference old in await store.ListAsync(id, cancellationToken).ConfigureAwait(false))
-            {
-                if (!keep.Contains(old.Text.Trim()))
-                {
-                    await store.RemoveAsync(id, old.Id, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            foreach (PreferenceInput preference in wanted)
-            {
-                await store.SetAsync(id, preference.Text.Trim(), preference.Weight ?? 1f, cancellationToken).ConfigureAwait(false);
-            }
-
-            result = await store.ListAsync(id, cancellationToken).ConfigureAwait(false);
+            result = await store.ReplaceAsync(
+                id, wanted.Select(p => new Preference(p.Text.Trim(), p.Weight ?? 1f)).ToList(), context.RequestAborted).ConfigureAwait(false);
         }
-        finally
+        catch (ArgumentException e) when (e is not ArgumentNullException)
         {
-            stripe.Release();
+            // The store's own rules (for example two texts that differ only in a case the check above does not fold).
+            throw ApiException.InvalidRequest(GenerationErrors.ToApiError(e)!.Message, "preferences", "invalid_value");
         }
-
         await WriteListAsync(context, id, result).ConfigureAwait(false);
     }
 

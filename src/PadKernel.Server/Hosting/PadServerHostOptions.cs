@@ -15,8 +15,9 @@ public sealed class PadServerHostOptions
     public string? ConfigFile { get; set; }
 
     /// <summary>
-    /// Gets or sets the SQLite preference database; by default <c>PadKernel:PreferencesDatabase</c>, else
-    /// <c>pad-preferences.db</c> in the working directory.
+    /// Gets or sets the SQLite preference database; by default <c>PadServer:Preferences:Path</c>, else
+    /// <c>PadKernel:PreferencesDatabase</c>, else <see cref="PadServerApplication.DefaultPreferencesDatabase"/>.
+    /// Not allowed with the PostgreSQL store.
     /// </summary>
     public string? PreferencesDatabase { get; set; }
 

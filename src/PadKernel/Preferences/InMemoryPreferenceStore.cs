@@ -1,3 +1,5 @@
+using PadKernel.Alignment;
+
 namespace PadKernel.Preferences;
 
 /// <summary>A thread-safe <see cref="IPreferenceStore"/> that keeps preferences in memory, for tests and single-process apps.</summary>
@@ -55,6 +57,45 @@ public sealed class InMemoryPreferenceStore : IPreferenceStore
             }
 
             return Task.FromResult(stored);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredPreference>> ReplaceAsync(string userId, IReadOnlyList<Preference> preferences, CancellationToken cancellationToken = default)
+    {
+        PreferenceText.ValidateUserId(userId);
+        IReadOnlyList<NormalizedPreference> wanted = PreferenceText.ValidateList(preferences);
+        cancellationToken.ThrowIfCancellationRequested();
+        DateTimeOffset now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            // Built aside and swapped in under the lock: a reader sees the old list or the new one. Oldest first, as
+            // every store lists them: the kept ones in their old order, then the new ones in the given order.
+            var pending = wanted.ToDictionary(p => p.Key, StringComparer.Ordinal);
+            var next = new List<StoredPreference>(wanted.Count);
+            foreach (StoredPreference old in _users.GetValueOrDefault(userId) ?? [])
+            {
+                if (pending.Remove(PreferenceText.Normalize(old.Text), out NormalizedPreference? p))
+                {
+                    next.Add(old with { Text = p.Text, Weight = p.Weight, UpdatedAt = now });
+                }
+            }
+
+            foreach (NormalizedPreference p in wanted.Where(p => pending.ContainsKey(p.Key)))
+            {
+                next.Add(new StoredPreference(Guid.NewGuid().ToString("N"), p.Text, p.Weight, now, now));
+            }
+
+            if (next.Count == 0)
+            {
+                _users.Remove(userId);
+            }
+            else
+            {
+                _users[userId] = next;
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredPreference>>(next.ToArray());
         }
     }
 

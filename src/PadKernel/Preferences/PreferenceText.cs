@@ -1,3 +1,5 @@
+using PadKernel.Alignment;
+
 namespace PadKernel.Preferences;
 
 /// <summary>The rules every preference store shares for user ids, preference text and weights.</summary>
@@ -48,4 +50,37 @@ public static class PreferenceText
 
         return trimmed;
     }
+
+    /// <summary>
+    /// Validates a whole replacement list (see <see cref="IPreferenceStore.ReplaceAsync"/>): every entry as
+    /// <see cref="Validate"/> does, and no two with the same text. Returns the entries trimmed, in order, with their
+    /// comparison keys.
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry is null or invalid, or two entries have the same text.</exception>
+    public static IReadOnlyList<NormalizedPreference> ValidateList(IReadOnlyList<Preference> preferences)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        var result = new NormalizedPreference[preferences.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < preferences.Count; i++)
+        {
+            Preference preference = preferences[i] ?? throw new ArgumentException($"Preference {i} is null.", nameof(preferences));
+            string trimmed = Validate(preference.Text, preference.Weight);
+            string key = Normalize(trimmed);
+            if (!seen.Add(key))
+            {
+                throw new ArgumentException($"The preference '{trimmed}' appears twice.", nameof(preferences));
+            }
+
+            result[i] = new NormalizedPreference(trimmed, key, preference.Weight);
+        }
+
+        return result;
+    }
 }
+
+/// <summary>A validated preference: trimmed text, the key it is compared by (<see cref="PreferenceText.Normalize"/>) and its weight.</summary>
+/// <param name="Text">The trimmed text.</param>
+/// <param name="Key">The comparison key.</param>
+/// <param name="Weight">The weight.</param>
+public sealed record NormalizedPreference(string Text, string Key, float Weight);
