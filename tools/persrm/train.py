@@ -7,9 +7,9 @@ The recipe is the paper's PersRM at the story model's scale:
    preference written before the prompt (``preference + "\\n\\n" + prompt``) and 4 without it.
 2. Labels: each candidate is scored by a keyword judge that does NOT reward copying (it penalizes meta-text such as
    "the story" and any verbatim 3-gram of the preference); chosen/rejected = highest/lowest score, ties dropped.
-3. DPO: a copy of stories260K is trained to prefer chosen over rejected given the paper's guideline context
-   (``PadPrompts.GuidelineText``: the same context PadKernel's reward-model mode feeds it), against stories260K
-   reading the same context as the frozen reference.
+3. DPO: a copy of stories260K is trained to prefer chosen over rejected given the preference-prompted context
+   (``preference + "\\n\\n" + prompt``: what PadKernel's reward-model mode feeds a raw, non-chat model in both
+   contexts), against stories260K reading the same context as the frozen reference.
 
 Preferences in HELD_OUT are never seen in training; docs/evaluation.md evaluates on them. Everything is seeded and
 runs single-threaded, so one command reproduces the weights bit for bit on the same torch build:
@@ -92,13 +92,16 @@ TRAIN_PROMPTS = [
     "There was a boy who",
     "Once upon a time, in a big forest,",
     "One sunny morning,",
+    "Once upon a time, there was a little boy",
+    "Tim and his sister",
+    "One night,",
 ]
 
 # Meta-text a model writes when it copies the instruction instead of following it.
 META_PHRASES = ["the story", "main character", "moral of the story", "story is about", "this story"]
 
-GUIDELINE = ("[Guidelines] Your task is to generate response by considering the following principle. "
-             "[Principles] {preference} [Instruction] {prompt}")
+# What PadKernel's reward-model mode feeds a raw (non-chat) model in both contexts: PadPrompts.SelfContrastText.
+CONTEXT = "{preference}\n\n{prompt}"
 
 
 def topic_text(noun):
@@ -235,24 +238,33 @@ class Llama(torch.nn.Module):
     def rms(x, w):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * w
 
-    def rope(self, x):
+    def rope(self, x, start):
         t = x.shape[1]
         x0, x1 = x[..., 0::2], x[..., 1::2]
-        cos, sin = self.cos[:t, None, :], self.sin[:t, None, :]
+        cos, sin = self.cos[start:start + t, None, :], self.sin[start:start + t, None, :]
         return torch.stack((x0 * cos - x1 * sin, x0 * sin + x1 * cos), dim=-1).flatten(-2)
 
-    def forward(self, ids):
+    def forward(self, ids, cache=None):
+        """Logits for every position of ids; with a cache (a list, filled on first use) ids continue the cached ones."""
         c, p = self.c, self.p
         b, t = ids.shape
         heads, kv_heads = c["heads"], c["kv_heads"]
         head = c["dim"] // heads
+        start = cache[0][0].shape[1] if cache else 0
         x = p["emb"][ids]
-        mask = torch.full((t, t), float("-inf")).triu(1)
+        mask = torch.full((t, start + t), float("-inf")).triu(start + 1)
         for layer in range(c["layers"]):
             h = self.rms(x, p["rms_att"][layer])
-            q = self.rope((h @ p["wq"][layer].T).view(b, t, heads, head))
-            k = self.rope((h @ p["wk"][layer].T).view(b, t, kv_heads, head))
+            q = self.rope((h @ p["wq"][layer].T).view(b, t, heads, head), start)
+            k = self.rope((h @ p["wk"][layer].T).view(b, t, kv_heads, head), start)
             v = (h @ p["wv"][layer].T).view(b, t, kv_heads, head)
+            if cache is not None:
+                if len(cache) > layer:
+                    k = torch.cat([cache[layer][0], k], dim=1)
+                    v = torch.cat([cache[layer][1], v], dim=1)
+                    cache[layer] = (k, v)
+                else:
+                    cache.append((k, v))
             k = k.repeat_interleave(heads // kv_heads, dim=2)
             v = v.repeat_interleave(heads // kv_heads, dim=2)
             att = torch.einsum("bqhd,bkhd->bhqk", q, k) / math.sqrt(head) + mask
@@ -267,10 +279,11 @@ class Llama(torch.nn.Module):
 def sample(model, context, count, max_tokens, temperature, generator):
     """Samples `count` continuations of `context` (no KV cache: the model is tiny); stops at BOS/EOS."""
     ids = torch.tensor([context] * count)
+    cache = []
     done = torch.zeros(count, dtype=torch.bool)
     out = [[] for _ in range(count)]
     for _ in range(max_tokens):
-        logits = model(ids)[:, -1, :] / temperature
+        logits = model(ids, cache)[:, -1, :] / temperature
         nxt = torch.multinomial(logits.softmax(-1), 1, generator=generator).squeeze(1)
         for i in range(count):
             if not done[i]:
@@ -280,7 +293,7 @@ def sample(model, context, count, max_tokens, temperature, generator):
                     out[i].append(nxt[i].item())
         if done.all():
             break
-        ids = torch.cat([ids, nxt[:, None]], dim=1)
+        ids = nxt[:, None]
     return out
 
 
@@ -320,11 +333,12 @@ def main():
     for preference, keywords in preferences(TRAIN_NOUNS, TRAIN_MOODS):
         for prompt in TRAIN_PROMPTS:
             prompt_ids = tokenizer.encode(prompt)
-            with_pref = tokenizer.encode(preference + "\n\n" + prompt)
+            with_pref = tokenizer.encode(CONTEXT.format(preference=preference, prompt=prompt))
             candidates = [c for c in sample(reference, with_pref, args.candidates, args.max_tokens, args.temperature, generator) if c]
             candidates += [c for c in sample(reference, prompt_ids, args.candidates, args.max_tokens, args.temperature, generator) if c]
             scored = sorted(((judge(tokenizer.decode(c), preference, set(keywords)), i) for i, c in enumerate(candidates)), key=lambda s: (-s[0], s[1]))
             (best, bi), (worst, wi) = scored[0], scored[-1]
+            print(f"{preference} | {prompt}: {best:.2f} vs {worst:.2f}", file=sys.stderr)
             if best > worst:
                 pairs.append(dict(preference=preference, prompt=prompt, chosen=candidates[bi], rejected=candidates[wi],
                                   chosen_score=best, rejected_score=worst))
@@ -335,7 +349,7 @@ def main():
     optimizer = torch.optim.Adam(policy.parameters(), lr=args.lr)
     examples = []
     for pair in pairs:
-        context = tokenizer.encode(GUIDELINE.format(preference=pair["preference"], prompt=pair["prompt"]))
+        context = tokenizer.encode(CONTEXT.format(preference=pair["preference"], prompt=pair["prompt"]))
         with torch.no_grad():
             ref_c = sequence_logp(reference, context, pair["chosen"])
             ref_r = sequence_logp(reference, context, pair["rejected"])
