@@ -63,7 +63,7 @@ internal static class EvalCommand
             string? fluencyPath = parse.GetValue(fluencyModel);
             using ILanguageModel? fluency = fluencyPath is null ? null : context.Models.Load(fluencyPath);
             using IChatClient? judgeClient = CreateJudgeClient(parse.GetValue(judgeEndpoint), parse.GetValue(judgeModel), parse.GetValue(judgeKey));
-            var runner = new EvalRunner(baseModel, loadedSuite, options, new JudgeFactory(judgeClient), reward, fluency);
+            var runner = new EvalRunner(baseModel, loadedSuite, options, new JudgeFactory(judgeClient, gradeEveryPreference: judgeClient is not null), reward, fluency);
             using EvalResultStore store = EvalResultStore.Open(outDir, runner.Fingerprint);
             int resumed = store.Records.Count;
 

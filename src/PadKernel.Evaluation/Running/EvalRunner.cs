@@ -49,7 +49,9 @@ public sealed class EvalRunner
         _fluencyModel = fluencyModel;
         _suite = suite;
         judges ??= new JudgeFactory();
-        _judges = suite.Preferences.Select(p => p.Judges.Select(spec => judges.Create(spec, p.Id)).ToArray()).ToArray();
+        _judges = suite.Preferences
+            .Select(p => p.Judges.Select(spec => judges.Create(spec, p.Id)).Concat(judges.GradesEveryPreference ? [judges.CreateGrader(p.Id)] : []).ToArray())
+            .ToArray();
 
         var methods = new List<EvalMethod> { new(EvalMethodKind.Base), new(EvalMethodKind.Prompting) };
         if (_options.MatchedPrompting)
