@@ -369,6 +369,28 @@ internal sealed class DecodeSession : IDisposable
         return new PadStep(_generated, ids[0], ids[chosen], candidates);
     }
 
+    // NaN entries (candidates a reward model with another tokenizer cannot score) take no part and stay NaN.
+    private static void LogSoftmax(Span<double> values)
+    {
+        double max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            max = double.IsNaN(v) ? max : Math.Max(max, v);
+        }
+
+        double sum = 0;
+        foreach (double v in values)
+        {
+            sum += double.IsNaN(v) ? 0 : Math.Exp(v - max);
+        }
+
+        double logSum = max + Math.Log(sum);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] -= logSum;
+        }
+    }
+
     // The CTRL-paper rule used by llama.cpp and Hugging Face: shrink positive logits, grow negative ones.
     private float Penalize(float logit) => logit > 0 ? logit / _options.RepetitionPenalty : logit * _options.RepetitionPenalty;
 
@@ -452,28 +474,6 @@ internal sealed class DecodeSession : IDisposable
             {
                 _rewards[i].Append(encoding);
             }
-        }
-    }
-
-    // NaN entries (candidates a reward model with another tokenizer cannot score) take no part and stay NaN.
-    private static void LogSoftmax(Span<double> values)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double v in values)
-        {
-            max = double.IsNaN(v) ? max : Math.Max(max, v);
-        }
-
-        double sum = 0;
-        foreach (double v in values)
-        {
-            sum += double.IsNaN(v) ? 0 : Math.Exp(v - max);
-        }
-
-        double logSum = max + Math.Log(sum);
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] -= logSum;
         }
     }
 
