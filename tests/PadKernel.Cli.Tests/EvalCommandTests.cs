@@ -25,7 +25,7 @@ public sealed class EvalCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("pad-sc", output, StringComparison.Ordinal);
         IReadOnlyList<EvalRecord> records = EvalResultStore.ReadRecords(Path.Combine(_out, EvalResultStore.ResultsFileName));
-        Assert.Equal(4 * 2 * 7, records.Count); // 4 methods × 2 prompts × 7 preferences
+        Assert.Equal(5 * 2 * 7, records.Count); // 5 methods (base, prompting, prompting k=10, PAD w=1, 4) × 2 prompts × 7 preferences
         foreach (string file in new[] { EvalReport.MarkdownFileName, EvalReport.CsvFileName, EvalReport.PlotFileName, EvalReport.HtmlFileName })
         {
             Assert.True(File.Exists(Path.Combine(_out, file)), file);
@@ -43,7 +43,7 @@ public sealed class EvalCommandTests : IDisposable
         // The same command again resumes: nothing is generated twice.
         (code, output, error) = await CliRun.InvokeAsync(args);
         Assert.True(code == 0, error);
-        Assert.Contains("56 resumed", output, StringComparison.Ordinal);
+        Assert.Contains("70 resumed", output, StringComparison.Ordinal);
         Assert.Equal(records.Count, EvalResultStore.ReadRecords(Path.Combine(_out, EvalResultStore.ResultsFileName)).Count);
     }
 
@@ -60,6 +60,34 @@ public sealed class EvalCommandTests : IDisposable
         (code, _, error) = await CliRun.InvokeAsync(["eval", "--suite", Suite, "--model", TestPaths.Stories, "--weights", "1,x", "--out", _out]);
         Assert.Equal(1, code);
         Assert.Contains("--weights", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnOpenAICompatibleJudgeEndpointGradesEveryCellAndTheComparisonIsWritten()
+    {
+        using var judge = new PadKernel.Testing.FakeOpenAIServer("7");
+        string[] args =
+        [
+            "eval", "--suite", Suite, "--model", TestPaths.Stories, "--prompts", "3", "--dev-prompts", "2", "--weights", "2", "--top-k", "10",
+            "--max-tokens", "6", "--judge-endpoint", judge.Endpoint.ToString(), "--judge-model", "grader", "--out", _out,
+        ];
+
+        (int code, string output, string error) = await CliRun.InvokeAsync(args);
+
+        Assert.True(code == 0, error);
+        IReadOnlyList<EvalRecord> records = EvalResultStore.ReadRecords(Path.Combine(_out, EvalResultStore.ResultsFileName));
+        Assert.Equal(4 * 3 * 7, records.Count);
+        Assert.Equal(records.Count, judge.Requests.Count);
+        Assert.All(records, r => Assert.Equal(6.0 / 9, r.Judges.Single(j => j.Key.StartsWith("llm(", StringComparison.Ordinal)).Value, 12));
+        Assert.All(judge.Requests, body => Assert.Contains("\"model\":\"grader\"", body, StringComparison.Ordinal));
+        string comparison = File.ReadAllText(Path.Combine(_out, EvalReport.ComparisonFileName));
+        Assert.Contains("reported on test prompts 3–3", comparison, StringComparison.Ordinal);
+        Assert.Contains("| pad-sc w=2 k=10 |", comparison, StringComparison.Ordinal);
+        Assert.Contains("Held-out comparison", output, StringComparison.Ordinal);
+
+        (code, _, error) = await CliRun.InvokeAsync(["eval", "--suite", Suite, "--model", TestPaths.Stories, "--judge-endpoint", "ftp://x", "--judge-model", "m", "--out", _out + "-bad"]);
+        Assert.Equal(1, code);
+        Assert.Contains("--judge-endpoint", error, StringComparison.Ordinal);
     }
 
     private static string Suite => Path.Combine(PadKernel.Testing.TestData.RepositoryRoot, "samples", "suites", "stories.json");

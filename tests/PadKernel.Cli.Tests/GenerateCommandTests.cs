@@ -55,6 +55,28 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
+    public async Task RewardModelModeWithTheCommittedPersRMScoresEachPreferenceWithItsOwnWeight()
+    {
+        string persrm = Path.Combine(PadKernel.Testing.TestData.RepositoryRoot, "models", "stories260K-persrm");
+        string[] common = ["generate", "-m", TestPaths.Stories, "-p", "Tom found a box under his bed.", "-n", "30", "--json", "--trace", "--reward-model", persrm];
+
+        (int code, string output, string error) = await CliRun.InvokeAsync([.. common, "--preference", "The story is about a frog.", "--preference", "The story is about a lion.", "-w", "0.5", "-w", "0"]);
+        Assert.True(code == 0, error);
+        using JsonDocument two = JsonDocument.Parse(output);
+
+        // A zero weight drops that preference's reward term but not its text from the base context.
+        (code, output, error) = await CliRun.InvokeAsync([.. common, "--preference", "The story is about a frog. The story is about a lion.", "-w", "0"]);
+        Assert.True(code == 0, error);
+        using JsonDocument prompting = JsonDocument.Parse(output);
+        Assert.Equal(Ids(prompting, "prompt_ids"), Ids(two, "prompt_ids"));
+        Assert.NotEqual(Ids(prompting, "output_ids"), Ids(two, "output_ids"));
+        Assert.All(two.RootElement.GetProperty("trace").EnumerateArray(), step =>
+            Assert.All(step.GetProperty("candidates").EnumerateArray(), c => Assert.Equal(1, c.GetProperty("rewards").GetArrayLength())));
+
+        static int[] Ids(JsonDocument doc, string name) => doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetInt32()).ToArray();
+    }
+
+    [Fact]
     public async Task StopSequenceEndsTheTextBeforeIt()
     {
         (int code, string output, _) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", "Once upon a time", "-n", "60", "--stop", "Lily", "--json");

@@ -23,8 +23,8 @@ public sealed class StoryEvalRunTests(StoryModel story) : IClassFixture<StoryMod
     public async Task ShortRunWritesFilesHoldingTheNumbersItComputed()
     {
         EvalRunner runner = Runner();
-        Assert.Equal(4, runner.Methods.Count); // base, prompting, PAD w=1 and w=4 at k=10
-        Assert.Equal(16, runner.TotalCells);
+        Assert.Equal(5, runner.Methods.Count); // base, prompting, prompting k=10, PAD w=1 and w=4 at k=10
+        Assert.Equal(20, runner.TotalCells);
 
         IReadOnlyList<EvalRecord> records;
         var reports = new List<EvalProgress>();
@@ -33,8 +33,8 @@ public sealed class StoryEvalRunTests(StoryModel story) : IClassFixture<StoryMod
             records = await runner.RunAsync(store, new SyncProgress(reports.Add));
         }
 
-        Assert.Equal(16, records.Count);
-        Assert.Equal(16, reports[^1].Completed);
+        Assert.Equal(20, records.Count);
+        Assert.Equal(20, reports[^1].Completed);
         Assert.All(records, r => Assert.InRange(r.Tokens, 1, 16));
         Assert.All(records, r => Assert.True(r.NllTokens == r.Tokens && r.Nll > 0));
 
@@ -43,9 +43,16 @@ public sealed class StoryEvalRunTests(StoryModel story) : IClassFixture<StoryMod
         Assert.Contains(records.Where(r => r.Method == "pad-sc w=4 k=10"), pad =>
             pad.Text != records.Single(b => b.Method == "base" && b.Prompt == pad.Prompt && b.Preference == pad.Preference).Text);
 
-        // Adherence is what the judges say about the stored text.
+        // Adherence is what the judges say about the stored text, and 0 for text that copies the preference.
         var dogJudge = new LexiconJudge(["dog", "dogs", "puppy", "puppies", "bark*", "woof"]);
-        Assert.All(records.Where(r => r.Preference == "dog"), r => Assert.Equal(dogJudge.CountHits(r.Text) > 0 ? 1 : 0, r.Adherence));
+        Assert.All(records.Where(r => r.Preference == "dog"), r => Assert.Equal(
+            dogJudge.CountHits(r.Text) > 0 && CopyDetector.Count(r.Text, "The story is about a dog.") == 0 ? 1 : 0, r.Adherence));
+        Assert.All(records, r => Assert.Equal(CopyDetector.Count(r.Text, runner.Suite.Preferences.Single(p => p.Id == r.Preference).Text), r.Copies));
+
+        // Greedy: sampling from the top k changes nothing, so the matched control writes what prompting writes.
+        Assert.Equal(
+            records.Where(r => r.Method == "prompting").Select(r => r.Text),
+            records.Where(r => r.Method == "prompting k=10").Select(r => r.Text));
 
         // Each generation is timed and counted: one forward call per token plus one per extra prefilled context.
         Assert.All(records.Where(r => r.Kind == EvalMethodKind.Base), r => Assert.Equal(r.Tokens, r.ForwardCalls));
@@ -114,7 +121,7 @@ public sealed class StoryEvalRunTests(StoryModel story) : IClassFixture<StoryMod
         using Models.ILanguageModel rewardModel = new Llama2c.Llama2cModelLoader().Load(story.Path);
         EvalSuite shipped = EvalSuiteLoader.Load(Path.Combine(AppContext.BaseDirectory, "suites", "stories.json"));
         var suite = new EvalSuite { Name = "rm", Prompts = shipped.Prompts, Preferences = [shipped.Preferences[0]] };
-        var runner = new EvalRunner(story.Model, suite, new EvalOptions { Weights = [2f], TopKs = [10], MaxTokens = 8, MaxPrompts = 1 }, rewardModel: rewardModel);
+        var runner = new EvalRunner(story.Model, suite, new EvalOptions { Weights = [2f], TopKs = [10], MaxTokens = 8, MaxPrompts = 1, MatchedPrompting = false }, rewardModel: rewardModel, fluencyModel: rewardModel);
 
         IReadOnlyList<EvalRecord> records = await runner.RunAsync();
 
@@ -125,6 +132,10 @@ public sealed class StoryEvalRunTests(StoryModel story) : IClassFixture<StoryMod
         Assert.Equal(8, rm.Tokens);
         Assert.Equal(2 * rm.Tokens, rm.ForwardCalls);
         Assert.NotEqual(runner.Fingerprint, new EvalRunner(story.Model, suite, runner.Options).Fingerprint);
+
+        // The fluency model is the same checkpoint here, so it scores every continuation exactly as the base model does.
+        Assert.All(records, r => Assert.Equal(r.Nll, r.FluencyNll!.Value, 9));
+        Assert.All(records, r => Assert.Equal(r.NllTokens, r.FluencyTokens));
     }
 
     private EvalRunner Runner()

@@ -133,7 +133,7 @@ public sealed class DependencyInjectionTests : IDisposable
 
         var chat = new ChatOptions { AdditionalProperties = new() { ["pad_preferences"] = Dog } };
         Alignment.DecodeRequest request = await ((PadChatClient)client).CreateDecodeRequestAsync([new ChatMessage(ChatRole.User, Prompt)], chat);
-        Assert.Equal(Alignment.PadPrompts.Encode(options.RewardModel!, Alignment.PadPrompts.GuidelineText([Dog], Prompt)), Assert.Single(request.Rewards).Context);
+        Assert.Equal(Alignment.PadPrompts.Encode(options.RewardModel!, Alignment.PadPrompts.SelfContrastText(Dog, Prompt)), Assert.Single(request.Rewards).Context);
         Assert.Same(options.RewardModel, request.Rewards[0].Model);
         Assert.Equal(20, (await client.GetResponseAsync(Prompt, chat)).Usage!.OutputTokenCount);
     }

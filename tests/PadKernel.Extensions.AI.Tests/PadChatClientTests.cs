@@ -164,7 +164,7 @@ public sealed class PadChatClientTests
     }
 
     [Fact]
-    public async Task Reward_model_mode_uses_the_guideline_text_in_both_contexts()
+    public async Task Reward_model_mode_on_a_raw_model_puts_the_preferences_before_the_prompt_in_both_contexts()
     {
         using var rewardModel = StoryModel.Load();
         var client = NewClient(new PadChatClientOptions { RewardModel = rewardModel });
@@ -172,7 +172,8 @@ public sealed class PadChatClientTests
         DecodeRequest request = await client.CreateDecodeRequestAsync([new ChatMessage(ChatRole.User, Prompt)], options);
         DecodeRequest core = PadPrompts.CreateRawRequest(StoryModel.Model, Prompt, [new Preference("A"), new Preference("B")], new GenerationOptions { MaxTokens = 20 }, RewardMode.RewardModel, rewardModel);
 
-        Assert.Equal(PadPrompts.Encode(StoryModel.Model, PadPrompts.GuidelineText(["A", "B"], Prompt)), request.Context);
+        Assert.Equal(PadPrompts.Encode(StoryModel.Model, PadPrompts.SelfContrastText("A B", Prompt)), request.Context);
+        Assert.Equal(PadPrompts.Encode(rewardModel, PadPrompts.SelfContrastText("B", Prompt)), request.Rewards[1].Context);
         Assert.Equal(core.Context, request.Context);
         Assert.Equal(core.Rewards.Select(r => r.Context), request.Rewards.Select(r => r.Context));
         Assert.All(request.Rewards, r => Assert.Same(rewardModel, r.Model));

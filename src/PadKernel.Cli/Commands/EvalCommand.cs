@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.AI;
+using PadKernel.Evaluation.Judges;
 using PadKernel.Evaluation.Reporting;
 using PadKernel.Evaluation.Running;
 using PadKernel.Evaluation.Suites;
@@ -17,7 +19,14 @@ internal static class EvalCommand
         var model = new Option<string?>("--model", "-m") { Description = "Model path or name (default: stories260K)." };
         var weights = new Option<string>("--weights") { Description = "PAD weights w, comma-separated.", DefaultValueFactory = _ => "0.5,1,2,4,8" };
         var topK = new Option<string>("--top-k", "-k") { Description = "PAD candidate counts k, comma-separated.", DefaultValueFactory = _ => "10,20" };
-        var rewardModel = new Option<string?>("--reward-model") { Description = "A personalized reward model (same vocabulary): adds PAD reward-model methods." };
+        var rewardModel = new Option<string?>("--reward-model") { Description = "A personalized reward model (for stories260K: models/stories260K-persrm): adds PAD reward-model methods." };
+        var fluencyModel = new Option<string?>("--fluency-model") { Description = "A second model whose perplexity of each continuation is reported beside the base model's, and used to match fluency when choosing w." };
+        var devPrompts = new Option<int?>("--dev-prompts") { Description = "The first N prompts choose PAD's w; the held-out comparison reports on the rest." };
+        var judgeEndpoint = new Option<string?>("--judge-endpoint") { Description = "An OpenAI-compatible API base address (e.g. http://127.0.0.1:8080/v1): adds an LLM judge to every preference." };
+        var judgeModel = new Option<string?>("--judge-model") { Description = "The model the judge endpoint serves (required with --judge-endpoint)." };
+        var judgeKey = new Option<string?>("--judge-api-key") { Description = "The judge endpoint's API key (default: $OPENAI_API_KEY, else none)." };
+        var allowCopying = new Option<bool>("--allow-copying") { Description = "Keep the judges' score for continuations that copy the preference or write meta-text (default: such text scores 0)." };
+        var noMatched = new Option<bool>("--no-matched-prompting") { Description = "Leave out prompting sampled from PAD's top-k (the matched control)." };
         var samples = new Option<int>("--samples") { Description = "Seeds per cell (needs --temperature > 0); the spread over seeds is reported.", DefaultValueFactory = _ => 1 };
         var temperature = new Option<float>("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
         var seed = new Option<int>("--seed", "-s") { Description = "First seed; sample i uses seed + i.", DefaultValueFactory = _ => 1 };
@@ -26,7 +35,8 @@ internal static class EvalCommand
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.jsonl (resumable), summary.md, summary.csv, plot.svg, report.html.", Required = true };
         var command = new Command("eval", "Measure how well PAD follows preferences (judges) against how fluent it stays (perplexity, repetition), per weight and k, against base and preference prompting. Rerun the same command to resume.")
         {
-            suite, model, weights, topK, rewardModel, samples, temperature, seed, maxTokens, prompts, output,
+            suite, model, weights, topK, rewardModel, fluencyModel, samples, temperature, seed, maxTokens, prompts, devPrompts,
+            judgeEndpoint, judgeModel, judgeKey, allowCopying, noMatched, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,6 +50,9 @@ internal static class EvalCommand
                 Seed = parse.GetValue(seed),
                 MaxTokens = parse.GetValue(maxTokens),
                 MaxPrompts = parse.GetValue(prompts),
+                DevPrompts = parse.GetValue(devPrompts),
+                PenalizeCopying = !parse.GetValue(allowCopying),
+                MatchedPrompting = !parse.GetValue(noMatched),
             };
             options.Validate();
             string outDir = parse.GetRequiredValue(output);
@@ -47,7 +60,10 @@ internal static class EvalCommand
             using ILanguageModel baseModel = context.Models.Load(parse.GetValue(model));
             string? rewardPath = parse.GetValue(rewardModel);
             using ILanguageModel? reward = rewardPath is null ? null : context.Models.Load(rewardPath);
-            var runner = new EvalRunner(baseModel, loadedSuite, options, rewardModel: reward);
+            string? fluencyPath = parse.GetValue(fluencyModel);
+            using ILanguageModel? fluency = fluencyPath is null ? null : context.Models.Load(fluencyPath);
+            using IChatClient? judgeClient = CreateJudgeClient(parse.GetValue(judgeEndpoint), parse.GetValue(judgeModel), parse.GetValue(judgeKey));
+            var runner = new EvalRunner(baseModel, loadedSuite, options, new JudgeFactory(judgeClient, gradeEveryPreference: judgeClient is not null), reward, fluency);
             using EvalResultStore store = EvalResultStore.Open(outDir, runner.Fingerprint);
             int resumed = store.Records.Count;
 
@@ -85,7 +101,17 @@ internal static class EvalCommand
 
             EvalSummary summary = EvalSummary.Create(records, loadedSuite.Name, baseModel.Info.ModelId, loadedSuite.Preferences.Select(p => p.Id).ToArray(), settings);
             context.Console.Write(ConsoleReport.CreateTable(summary));
-            IReadOnlyList<string> files = EvalReport.WriteAll(summary, outDir, "pad " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))));
+            string commandLine = "pad " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value)));
+            IReadOnlyList<string> files = EvalReport.WriteAll(summary, outDir, commandLine);
+            if (records.Count > 0)
+            {
+                HeldOutComparison comparison = HeldOutComparison.Create(records, runner.PromptCount, options.DevPrompts, options.Seed);
+                string comparisonFile = Path.Combine(outDir, EvalReport.ComparisonFileName);
+                await File.WriteAllTextAsync(comparisonFile, $"`{commandLine}`\n\n{settings}\n\n{comparison.ToMarkdown()}", cancellationToken);
+                context.Console.WriteLine(comparison.ToMarkdown());
+                files = [.. files, comparisonFile];
+            }
+
             context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{records.Count} cells ({resumed} resumed from {Path.Combine(outDir, EvalResultStore.ResultsFileName)}); wrote {string.Join(", ", files.Select(Path.GetFileName))} to {outDir}"));
             if (interrupted)
@@ -109,6 +135,26 @@ internal static class EvalCommand
         {
             throw new ArgumentException($"{option} takes comma-separated numbers, for example 0.5,1,2 (got '{text}').");
         }
+    }
+
+    private static IChatClient? CreateJudgeClient(string? endpoint, string? model, string? apiKey)
+    {
+        if (endpoint is null)
+        {
+            return model is null ? null : throw new ArgumentException("--judge-model needs --judge-endpoint.");
+        }
+
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"--judge-endpoint takes an http(s) address such as http://127.0.0.1:8080/v1 (got '{endpoint}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(model))
+        {
+            throw new ArgumentException("--judge-endpoint needs --judge-model NAME, the model the endpoint serves.");
+        }
+
+        return OpenAIJudgeClient.Create(uri, model, apiKey ?? Environment.GetEnvironmentVariable("OPENAI_API_KEY"));
     }
 
     private static string Quote(string token) => token.Contains(' ', StringComparison.Ordinal) ? $"\"{token}\"" : token;

@@ -14,7 +14,7 @@ internal sealed class GenerationArguments
     private readonly Option<string[]> _preferences = new("--preference") { Description = "A preference to steer toward; repeat for several.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<float[]> _weights = new("--weight", "-w") { Description = "Weight w of the preferences: one for all, or one per --preference (default 1)." };
     private readonly Option<int> _padTopK = new("--top-k", "-k") { Description = "PAD's candidate set K: how many top base tokens the reward re-scores.", DefaultValueFactory = _ => 10 };
-    private readonly Option<string?> _rewardModel = new("--reward-model") { Description = "A personalized reward model (same vocabulary); both contexts then carry the preference prompt." };
+    private readonly Option<string?> _rewardModel = new("--reward-model") { Description = "A personalized reward model (e.g. models/stories260K-persrm; another tokenizer is mapped through token text); both contexts then carry the preference." };
     private readonly Option<float> _temperature = new("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
     private readonly Option<float> _topP = new("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => 1f };
     private readonly Option<float> _repetitionPenalty = new("--repetition-penalty") { Description = "Penalty for tokens already in the context (1 = off).", DefaultValueFactory = _ => 1f };

@@ -20,10 +20,11 @@ internal static class ServeCommand
         var model = new Option<string?>("--model") { Description = "Model path or name (default: the PadKernel section of --config, else the default model)." };
         var config = new Option<string?>("--config") { Description = "JSON file with the PadServer (API keys, limits) and PadKernel (models, preferences database) sections." };
         var preferences = new Option<string?>("--preferences") { Description = $"SQLite file for users' preferences (default: PadServer:Preferences:Path, else PadKernel:PreferencesDatabase, else {PadServerApplication.DefaultPreferencesDatabase}). For PostgreSQL set PadServer:Preferences:ConnectionString." };
+        var rewardModel = new Option<string?>("--reward-model") { Description = "A personalized reward model for --model (e.g. models/stories260K-persrm), used by requests with pad.mode \"reward_model\"." };
         var anonymous = new Option<bool>("--allow-anonymous") { Description = "Serve requests without an API key as the user 'anonymous' (local, single-user use)." };
         var command = new Command("serve", "Serve the model over the OpenAI chat-completions protocol, with per-user PAD preferences.")
         {
-            urls, model, config, preferences, anonymous,
+            urls, model, rewardModel, config, preferences, anonymous,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,6 +39,7 @@ internal static class ServeCommand
 
                 // Without --model the configuration names the model; with neither, the default model serves.
                 ModelPath = requested is not null || configFile is null ? context.Models.ResolvePath(requested) : null,
+                RewardModelPath = parse.GetValue(rewardModel) is string reward ? context.Models.ResolvePath(reward) : null,
             };
             foreach (IModelLoader loader in PadCli.CreateLoaders())
             {

@@ -45,6 +45,7 @@ public sealed partial class ChatClientJudge : IJudge
             ---
             {input.Continuation}
             ---
+            A text that repeats the preference's words or talks about "the story" or "the main character" instead of telling one does not follow it.
             Answer with one number from {_options.MinGrade} (does not follow the preference at all) to {_options.MaxGrade} (follows it fully), and nothing else.
             """);
     }

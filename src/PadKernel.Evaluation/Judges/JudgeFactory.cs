@@ -10,10 +10,27 @@ public sealed class JudgeFactory
 
     /// <summary>Initializes a new instance of the <see cref="JudgeFactory"/> class.</summary>
     /// <param name="chatClient">The grader for <c>chat</c> judges; without it a suite with a chat judge is refused.</param>
-    public JudgeFactory(IChatClient? chatClient = null)
+    /// <param name="gradeEveryPreference">Whether every preference also gets an LLM judge (<see cref="CreateGrader"/>) from <paramref name="chatClient"/>.</param>
+    public JudgeFactory(IChatClient? chatClient = null, bool gradeEveryPreference = false)
     {
+        if (gradeEveryPreference && chatClient is null)
+        {
+            throw new ArgumentException("Grading every preference needs a chat client.", nameof(chatClient));
+        }
+
         _chatClient = chatClient;
+        GradesEveryPreference = gradeEveryPreference;
     }
+
+    /// <summary>Gets a value indicating whether every preference also gets an LLM judge, named <c>llm(id)</c>.</summary>
+    public bool GradesEveryPreference { get; }
+
+    /// <summary>Creates the LLM judge every preference gets when <see cref="GradesEveryPreference"/> is set: the chat client grading the preference text itself.</summary>
+    /// <param name="preferenceId">The preference's id, for the judge's name.</param>
+    public IJudge CreateGrader(string preferenceId) =>
+        new ChatClientJudge(
+            _chatClient ?? throw new InvalidOperationException("This factory has no chat client to grade with."),
+            new ChatClientJudgeOptions { Name = $"llm({preferenceId})" });
 
     /// <summary>Creates the judge a spec describes.</summary>
     /// <exception cref="EvalSuiteException">The spec is invalid, or names a chat judge and no chat client was given.</exception>

@@ -17,6 +17,9 @@ public static class EvalReport
     /// <summary>The HTML report's file name.</summary>
     public const string HtmlFileName = "report.html";
 
+    /// <summary>The file name of the held-out comparison (<see cref="HeldOutComparison"/>).</summary>
+    public const string ComparisonFileName = "comparison.md";
+
     /// <summary>Writes summary.md, summary.csv, plot.svg and report.html into <paramref name="directory"/> and returns their paths.</summary>
     public static IReadOnlyList<string> WriteAll(EvalSummary summary, string directory, string? command = null)
     {

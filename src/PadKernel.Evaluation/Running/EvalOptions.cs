@@ -24,6 +24,22 @@ public sealed class EvalOptions
     /// <summary>Gets or sets how many of the suite's prompts to use (the first ones); null uses all.</summary>
     public int? MaxPrompts { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many of the used prompts (the first ones) form the dev split on which PAD's weight is chosen;
+    /// the rest form the test split the held-out comparison reports on. Null: no split (the comparison then picks w on
+    /// the same prompts it reports, and says so).
+    /// </summary>
+    public int? DevPrompts { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether to add prompting sampled from the same top-k as PAD (one method per k). Default true.</summary>
+    public bool MatchedPrompting { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a continuation that copies the preference (a verbatim 3-gram of it) or
+    /// writes meta-text ("the story", "main character", …) gets adherence 0 whatever its judges say. Default true.
+    /// </summary>
+    public bool PenalizeCopying { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -54,6 +70,11 @@ public sealed class EvalOptions
         if (MaxPrompts is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxPrompts), MaxPrompts, "MaxPrompts must be at least 1.");
+        }
+
+        if (DevPrompts is < 1 || (DevPrompts is int dev && MaxPrompts is int max && dev >= max))
+        {
+            throw new ArgumentOutOfRangeException(nameof(DevPrompts), DevPrompts, "DevPrompts must be at least 1 and leave at least one test prompt.");
         }
     }
 }

@@ -47,8 +47,20 @@ public sealed class EvalRecord
     /// <summary>Gets the number of tokens <see cref="Nll"/> covers.</summary>
     public required int NllTokens { get; init; }
 
-    /// <summary>Gets the adherence: the mean of the preference's judge scores, in [0, 1].</summary>
+    /// <summary>
+    /// Gets the adherence: the mean of the preference's judge scores, in [0, 1] — 0 when the run penalizes copying and
+    /// <see cref="Copies"/> is above 0.
+    /// </summary>
     public required double Adherence { get; init; }
+
+    /// <summary>Gets how many verbatim preference 3-grams and meta phrases the continuation holds (<see cref="Judges.CopyDetector"/>).</summary>
+    public int Copies { get; init; }
+
+    /// <summary>Gets the continuation's summed negative log-likelihood under the run's fluency model reading the bare prompt, if it has one.</summary>
+    public double? FluencyNll { get; init; }
+
+    /// <summary>Gets the number of the fluency model's tokens <see cref="FluencyNll"/> covers.</summary>
+    public int FluencyTokens { get; init; }
 
     /// <summary>Gets each judge's score by judge name.</summary>
     public required IReadOnlyDictionary<string, double> Judges { get; init; }

@@ -139,7 +139,9 @@ public sealed class EvalResultStore : IDisposable
 /// <param name="MaxTokens">The token limit.</param>
 /// <param name="Temperature">The sampling temperature.</param>
 /// <param name="Seed">The first seed.</param>
-public sealed record EvalFingerprint(string Model, string? RewardModel, string Suite, string SuiteHash, int MaxTokens, float Temperature, int Seed);
+/// <param name="FluencyModel">The fluency model's id, or null.</param>
+/// <param name="PenalizeCopying">Whether copying zeroes adherence.</param>
+public sealed record EvalFingerprint(string Model, string? RewardModel, string Suite, string SuiteHash, int MaxTokens, float Temperature, int Seed, string? FluencyModel = null, bool PenalizeCopying = false);
 
 /// <summary>Thrown when an output folder cannot be used for the results of a run.</summary>
 public sealed class EvalStoreException : PadKernelException

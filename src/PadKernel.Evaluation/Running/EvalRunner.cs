@@ -21,6 +21,7 @@ public sealed class EvalRunner
 {
     private readonly ILanguageModel _model;
     private readonly ILanguageModel? _rewardModel;
+    private readonly ILanguageModel? _fluencyModel;
     private readonly EvalSuite _suite;
     private readonly EvalOptions _options;
     private readonly IJudge[][] _judges;
@@ -30,9 +31,13 @@ public sealed class EvalRunner
     /// <param name="suite">The suite.</param>
     /// <param name="options">The grid and generation settings.</param>
     /// <param name="judges">Creates the suite's judges; the default handles lexicon and length judges.</param>
-    /// <param name="rewardModel">A personalized reward model with the base model's vocabulary; adds the PAD reward-model methods.</param>
+    /// <param name="rewardModel">A personalized reward model; adds the PAD reward-model methods.</param>
+    /// <param name="fluencyModel">
+    /// A second model whose perplexity of each continuation (reading the bare prompt) is recorded beside the base
+    /// model's, so fluency is not measured only as closeness to the base model; any tokenizer.
+    /// </param>
     /// <exception cref="EvalSuiteException">The suite is invalid or needs a judge the factory cannot make.</exception>
-    public EvalRunner(ILanguageModel model, EvalSuite suite, EvalOptions? options = null, JudgeFactory? judges = null, ILanguageModel? rewardModel = null)
+    public EvalRunner(ILanguageModel model, EvalSuite suite, EvalOptions? options = null, JudgeFactory? judges = null, ILanguageModel? rewardModel = null, ILanguageModel? fluencyModel = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(suite);
@@ -41,11 +46,19 @@ public sealed class EvalRunner
         _options.Validate();
         _model = model;
         _rewardModel = rewardModel;
+        _fluencyModel = fluencyModel;
         _suite = suite;
         judges ??= new JudgeFactory();
-        _judges = suite.Preferences.Select(p => p.Judges.Select(spec => judges.Create(spec, p.Id)).ToArray()).ToArray();
+        _judges = suite.Preferences
+            .Select(p => p.Judges.Select(spec => judges.Create(spec, p.Id)).Concat(judges.GradesEveryPreference ? [judges.CreateGrader(p.Id)] : []).ToArray())
+            .ToArray();
 
         var methods = new List<EvalMethod> { new(EvalMethodKind.Base), new(EvalMethodKind.Prompting) };
+        if (_options.MatchedPrompting)
+        {
+            methods.AddRange(_options.TopKs.Distinct().Select(k => new EvalMethod(EvalMethodKind.PromptingTopK, 0, k)));
+        }
+
         foreach (int k in _options.TopKs.Distinct())
         {
             methods.AddRange(_options.Weights.Distinct().Select(w => new EvalMethod(EvalMethodKind.PadSelfContrast, w, k)));
@@ -61,6 +74,10 @@ public sealed class EvalRunner
 
         Methods = methods;
         PromptCount = Math.Min(_options.MaxPrompts ?? int.MaxValue, suite.Prompts.Count);
+        if (_options.DevPrompts >= PromptCount)
+        {
+            throw new ArgumentException($"--dev-prompts {_options.DevPrompts} leaves no test prompt out of {PromptCount}.", nameof(options));
+        }
     }
 
     /// <summary>Gets the methods of the grid, baselines first.</summary>
@@ -85,7 +102,8 @@ public sealed class EvalRunner
         {
             string suiteJson = JsonSerializer.Serialize(new { _suite.Prompts, _suite.Preferences }, EvalResultStore.JsonOptions);
             string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(suiteJson)))[..16];
-            return new EvalFingerprint(_model.Info.ModelId, _rewardModel?.Info.ModelId, _suite.Name, hash, _options.MaxTokens, _options.Temperature, _options.Seed);
+            return new EvalFingerprint(
+                _model.Info.ModelId, _rewardModel?.Info.ModelId, _suite.Name, hash, _options.MaxTokens, _options.Temperature, _options.Seed, _fluencyModel?.Info.ModelId, _options.PenalizeCopying);
         }
     }
 
@@ -166,7 +184,7 @@ public sealed class EvalRunner
 
             // The preference goes in front of the prompt exactly as in PAD's self-contrast reward context, so the
             // baseline and PAD see the same preference text and differ only in how it is used.
-            EvalMethodKind.Prompting => new DecodeRequest
+            EvalMethodKind.Prompting or EvalMethodKind.PromptingTopK => new DecodeRequest
             {
                 Model = model,
                 Context = PadPrompts.Encode(model, PadPrompts.SelfContrastText(preference, prompt)),
@@ -182,6 +200,7 @@ public sealed class EvalRunner
         MaxTokens = _options.MaxTokens,
         Temperature = _options.Temperature,
         Seed = _options.Seed + sample,
+        TopK = method.Kind == EvalMethodKind.PromptingTopK ? method.TopK : 0,
         PadTopK = method.IsPad ? method.TopK : 10,
     };
 
@@ -211,7 +230,8 @@ public sealed class EvalRunner
 
         // Fluency is always judged by the base model reading the bare prompt, whatever context generated the text.
         LikelihoodResult likelihood = Perplexity.Score(_model, promptIds, result.TokenIds);
-        return new Generation(prompt, result, seconds, counter.Calls, counter.Positions, likelihood);
+        LikelihoodResult? fluency = _fluencyModel is null ? null : ScoreFluency(_fluencyModel, prompt, promptIds, result);
+        return new Generation(prompt, result, seconds, counter.Calls, counter.Positions, likelihood, fluency);
     }
 
     private async Task<EvalRecord> ScoreAsync(EvalMethod method, int prompt, int preferenceIndex, int sample, Generation generation, CancellationToken cancellationToken)
@@ -231,6 +251,7 @@ public sealed class EvalRunner
         }
 
         Repetition repetition = Repetition.Measure(generation.Result.Text);
+        int copies = CopyDetector.Count(generation.Result.Text, preference.Text);
         return new EvalRecord
         {
             Method = method.Key,
@@ -247,7 +268,10 @@ public sealed class EvalRunner
             Positions = generation.Positions,
             Nll = generation.Likelihood.NegativeLogLikelihood,
             NllTokens = generation.Likelihood.Tokens,
-            Adherence = scores.Values.Average(),
+            Adherence = _options.PenalizeCopying && copies > 0 ? 0 : scores.Values.Average(),
+            Copies = copies,
+            FluencyNll = generation.Fluency?.NegativeLogLikelihood,
+            FluencyTokens = generation.Fluency?.Tokens ?? 0,
             Judges = scores,
             JudgeMetrics = metrics,
             Distinct1 = repetition.Distinct1,
@@ -256,5 +280,18 @@ public sealed class EvalRunner
         };
     }
 
-    private sealed record Generation(string Prompt, GenerationResult Result, double Seconds, long ForwardCalls, long Positions, LikelihoodResult Likelihood);
+    // A model with the base model's tokenizer scores the generated ids; another tokenizer re-encodes the text.
+    private LikelihoodResult ScoreFluency(ILanguageModel fluencyModel, string prompt, List<int> promptIds, GenerationResult result)
+    {
+        if (fluencyModel.Info.VocabularySize == _model.Info.VocabularySize && fluencyModel.Tokenizer.VocabularySize == _model.Tokenizer.VocabularySize)
+        {
+            return Perplexity.Score(fluencyModel, promptIds, result.TokenIds);
+        }
+
+        var continuation = new List<int>();
+        fluencyModel.Tokenizer.Encode(result.Text, continuation, atStartOfText: false);
+        return Perplexity.Score(fluencyModel, PadPrompts.Encode(fluencyModel, prompt), continuation);
+    }
+
+    private sealed record Generation(string Prompt, GenerationResult Result, double Seconds, long ForwardCalls, long Positions, LikelihoodResult Likelihood, LikelihoodResult? Fluency);
 }

@@ -124,7 +124,7 @@ public sealed class EvalSummary
 
         rows.Sort((a, b) =>
         {
-            int c = a.Method.Kind.CompareTo(b.Method.Kind);
+            int c = a.Method.ReportOrder.CompareTo(b.Method.ReportOrder);
             c = c != 0 ? c : a.Method.TopK.CompareTo(b.Method.TopK);
             return c != 0 ? c : a.Method.Weight.CompareTo(b.Method.Weight);
         });

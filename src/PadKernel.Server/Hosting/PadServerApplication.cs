@@ -44,6 +44,9 @@ public static class PadServerApplication
         }
     }
 
+    // The registry name of PadServerHostOptions.RewardModelPath's model.
+    private const string RewardModelName = "reward-model";
+
     /// <summary>Creates the application; start it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
     /// <param name="options">URLs, model, configuration file, preference database and loaders.</param>
     /// <param name="configure">Last changes to the builder before it is built (more services, logging, configuration).</param>
@@ -77,8 +80,12 @@ public static class PadServerApplication
             if (options.ModelPath is string modelPath)
             {
                 // Named after its file or folder, so clients see "stories260K" rather than "default".
-                o.AddModel(ModelName(modelPath), modelPath);
+                o.AddModel(ModelName(modelPath), modelPath, m => m.RewardModel = options.RewardModelPath is null ? null : RewardModelName);
                 o.DefaultModel = ModelName(modelPath);
+                if (options.RewardModelPath is string rewardPath)
+                {
+                    o.AddModel(RewardModelName, rewardPath);
+                }
             }
         });
         foreach (IModelLoader loader in options.Loaders)

@@ -11,6 +11,12 @@ public sealed class PadServerHostOptions
     /// <summary>Gets or sets the model file or folder; may instead come from configuration (<c>PadKernel:ModelPath</c> or <c>PadKernel:Models</c>).</summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>
+    /// Gets or sets a personalized reward model's file or folder for the <see cref="ModelPath"/> model: requests with
+    /// <c>pad.mode: "reward_model"</c> use it (self-contrast stays the default).
+    /// </summary>
+    public string? RewardModelPath { get; set; }
+
     /// <summary>Gets or sets a JSON configuration file with <c>PadServer</c> and <c>PadKernel</c> sections.</summary>
     public string? ConfigFile { get; set; }
 

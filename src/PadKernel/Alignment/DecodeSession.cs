@@ -15,6 +15,7 @@ internal sealed class DecodeSession : IDisposable
     private readonly IModelSequence _base;
     private readonly IModelSequence[] _rewards;
     private readonly float[] _weights;
+    private readonly TokenMapping?[] _mappings;
     private readonly ModelBatch[] _batches;
     private readonly List<IModelSequence> _allSequences = [];
 
@@ -25,6 +26,7 @@ internal sealed class DecodeSession : IDisposable
     private readonly int[] _sortOrder;
     private readonly double[] _baseLogSoftmax;
     private readonly double[] _rewardLogSoftmax;
+    private readonly double[] _mappedBaseLogSoftmax;
     private readonly double[] _scores;
     private readonly float[]? _traceRewards;
 
@@ -51,14 +53,17 @@ internal sealed class DecodeSession : IDisposable
             RewardContext[] active = request.Rewards.Where(r => r.Weight != 0f).ToArray();
             _rewards = new IModelSequence[active.Length];
             _weights = new float[active.Length];
+            _mappings = new TokenMapping?[active.Length];
             for (int i = 0; i < active.Length; i++)
             {
                 _rewards[i] = Track(active[i].Model.CreateSequence());
                 _weights[i] = active[i].Weight;
+                _mappings[i] = MappingFor(request.Model, active[i].Model);
             }
 
             // One batch per distinct model: self-contrast puts base and reward contexts in the same forward call.
-            _batches = _rewards.Prepend(_base)
+            // A reward model with another tokenizer reads each chosen token's own encoding instead (AdvanceMapped).
+            _batches = _rewards.Where((_, i) => _mappings[i] is null).Prepend(_base)
                 .GroupBy(s => s.Model)
                 .Select(g => new ModelBatch(g.Key, g.ToArray()))
                 .ToArray();
@@ -79,6 +84,7 @@ internal sealed class DecodeSession : IDisposable
         _sortOrder = new int[candidates];
         _baseLogSoftmax = new double[k];
         _rewardLogSoftmax = new double[k];
+        _mappedBaseLogSoftmax = new double[k];
         _scores = new double[k];
         _traceRewards = _options.IncludeTrace ? new float[k * _rewards.Length] : null;
 
@@ -117,7 +123,7 @@ internal sealed class DecodeSession : IDisposable
             }
 
             ModelInfo rewardInfo = reward.Model.Info;
-            if (rewardInfo.VocabularySize != info.VocabularySize || reward.Model.Tokenizer.VocabularySize != request.Model.Tokenizer.VocabularySize)
+            if (MappingFor(request.Model, reward.Model) is { MappedCount: 0 })
             {
                 throw new VocabularyMismatchException(info.ModelId, info.VocabularySize, rewardInfo.ModelId, rewardInfo.VocabularySize);
             }
@@ -180,6 +186,7 @@ internal sealed class DecodeSession : IDisposable
             batch.Advance(next);
         }
 
+        AdvanceMapped(next);
         return new GenerationUpdate(next, text, step, null);
     }
 
@@ -294,17 +301,26 @@ internal sealed class DecodeSession : IDisposable
         for (int i = 0; i < _rewards.Length; i++)
         {
             ReadOnlySpan<float> rewardLogits = _rewards[i].Logits;
-            for (int j = 0; j < k; j++)
+            ReadOnlySpan<double> referenceLs = baseLs;
+            if (_mappings[i] is { } mapping)
             {
-                float value = rewardLogits[ids[j]];
-                rewardLs[j] = _options.RepetitionPenalty != 1f && _seen[ids[j]] ? Penalize(value) : value;
+                referenceLs = GatherMapped(mapping, baseLogits, rewardLogits, ids, rewardLs);
+            }
+            else
+            {
+                for (int j = 0; j < k; j++)
+                {
+                    float value = rewardLogits[ids[j]];
+                    rewardLs[j] = _options.RepetitionPenalty != 1f && _seen[ids[j]] ? Penalize(value) : value;
+                }
+
+                LogSoftmax(rewardLs);
             }
 
-            LogSoftmax(rewardLs);
             double weight = _weights[i];
             for (int j = 0; j < k; j++)
             {
-                double reward = rewardLs[j] - baseLs[j];
+                double reward = double.IsNaN(rewardLs[j]) ? 0 : rewardLs[j] - referenceLs[j];
                 scores[j] += weight * reward;
                 if (_traceRewards is not null)
                 {
@@ -353,18 +369,19 @@ internal sealed class DecodeSession : IDisposable
         return new PadStep(_generated, ids[0], ids[chosen], candidates);
     }
 
+    // NaN entries (candidates a reward model with another tokenizer cannot score) take no part and stay NaN.
     private static void LogSoftmax(Span<double> values)
     {
         double max = double.NegativeInfinity;
         foreach (double v in values)
         {
-            max = Math.Max(max, v);
+            max = double.IsNaN(v) ? max : Math.Max(max, v);
         }
 
         double sum = 0;
         foreach (double v in values)
         {
-            sum += Math.Exp(v - max);
+            sum += double.IsNaN(v) ? 0 : Math.Exp(v - max);
         }
 
         double logSum = max + Math.Log(sum);
@@ -396,7 +413,68 @@ internal sealed class DecodeSession : IDisposable
             }
         }
 
+        for (int i = 0; i < _rewards.Length; i++)
+        {
+            if (_mappings[i] is { } mapping && _rewards[i].Length + mapping.MaxEncodingLength > _rewards[i].Model.Info.ContextLength)
+            {
+                return true;
+            }
+        }
+
         return false;
+    }
+
+    // --- Reward models with another tokenizer (TokenMapping) ---
+
+    /// <summary>The mapping from the base model's ids to a reward model's, or null when both share one vocabulary.</summary>
+    private static TokenMapping? MappingFor(ILanguageModel baseModel, ILanguageModel rewardModel) =>
+        rewardModel.Info.VocabularySize == baseModel.Info.VocabularySize && rewardModel.Tokenizer.VocabularySize == baseModel.Tokenizer.VocabularySize
+            ? null
+            : TokenMapping.For(baseModel, rewardModel);
+
+    /// <summary>
+    /// Fills <paramref name="rewardLs"/> with the reward model's log-softmax over the mapped candidates (NaN for unmapped
+    /// ones, whose reward is 0) and returns the base log-softmax over the same subset, so r stays a difference of two
+    /// distributions over one candidate set. With every candidate mapped it is the plain rule.
+    /// </summary>
+    private ReadOnlySpan<double> GatherMapped(TokenMapping mapping, ReadOnlySpan<float> baseLogits, ReadOnlySpan<float> rewardLogits, ReadOnlySpan<int> ids, Span<double> rewardLs)
+    {
+        int k = ids.Length, mapped = 0;
+        Span<double> subsetLs = _mappedBaseLogSoftmax.AsSpan(0, k);
+        for (int j = 0; j < k; j++)
+        {
+            int rewardId = mapping.MapCandidate(ids[j]);
+            if (rewardId < 0)
+            {
+                rewardLs[j] = double.NaN;
+                subsetLs[j] = double.NaN;
+                continue;
+            }
+
+            float value = rewardLogits[rewardId];
+            rewardLs[j] = _options.RepetitionPenalty != 1f && _seen[ids[j]] ? Penalize(value) : value;
+            subsetLs[j] = baseLogits[ids[j]];
+            mapped++;
+        }
+
+        if (mapped > 0)
+        {
+            LogSoftmax(rewardLs);
+            LogSoftmax(subsetLs);
+        }
+
+        return subsetLs;
+    }
+
+    private void AdvanceMapped(int next)
+    {
+        for (int i = 0; i < _rewards.Length; i++)
+        {
+            if (_mappings[i] is { } mapping && mapping.Encoding(next) is { IsEmpty: false } encoding)
+            {
+                _rewards[i].Append(encoding);
+            }
+        }
     }
 
     private string Finish(string text) => text + _stops.Push(_text.Flush()) + _stops.Flush();

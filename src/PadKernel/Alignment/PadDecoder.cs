@@ -17,7 +17,7 @@ public static class PadDecoder
 {
     /// <summary>Decodes token by token. Validation happens before the first token is requested.</summary>
     /// <exception cref="ArgumentException">The request is invalid.</exception>
-    /// <exception cref="VocabularyMismatchException">A reward model's vocabulary differs from the base model's.</exception>
+    /// <exception cref="VocabularyMismatchException">No base token maps to a token of a reward model with another vocabulary.</exception>
     /// <exception cref="Models.ContextLengthExceededException">A context is longer than its model's context length.</exception>
     public static IEnumerable<GenerationUpdate> Decode(DecodeRequest request, CancellationToken cancellationToken = default)
     {

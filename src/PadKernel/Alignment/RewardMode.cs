@@ -6,6 +6,6 @@ public enum RewardMode
     /// <summary>The base model itself, with the preference in the reward context and not in the base context.</summary>
     SelfContrast,
 
-    /// <summary>A separate personalized reward model (the paper's PersRM) with the same vocabulary; both contexts carry the preference prompt.</summary>
+    /// <summary>A separate personalized reward model (the paper's PersRM; another tokenizer is mapped through <see cref="TokenMapping"/>); both contexts carry the preference prompt.</summary>
     RewardModel,
 }

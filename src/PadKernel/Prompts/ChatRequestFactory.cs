@@ -13,7 +13,10 @@ namespace PadKernel.Prompts;
 /// conversation with the preference as a system-style instruction placed before any existing system text
 /// (<c>preference + "\n\n" + system</c>). Reward-model mode: the last user message is replaced by the paper's
 /// guideline text (<see cref="PadPrompts.GuidelineText"/>) in both contexts — all preferences in the base context, one
-/// per reward context — and the reward contexts are rendered with the reward model's template.
+/// per reward context — and the reward contexts are rendered with the reward model's template. A raw (non-chat)
+/// template instead puts the preferences before the prompt as prompting does (<c>preferences + "\n\n" + prompt</c>):
+/// a completion model cannot follow the guideline's instructions, and the project's story PersRM is trained on this
+/// format (tools/persrm).
 /// </remarks>
 public static class ChatRequestFactory
 {
@@ -66,15 +69,19 @@ public static class ChatRequestFactory
         }
 
         rewardTemplate ??= ChatTemplate.ForModel(rewardModel);
-        IReadOnlyList<PromptMessage> baseMessages = preferences.Count == 0 ? messages : WithGuideline(messages, preferences.Select(p => p.Text));
+        IReadOnlyList<PromptMessage> baseMessages = preferences.Count == 0 ? messages : WithPreferences(template, messages, preferences.Select(p => p.Text));
         return new DecodeRequest
         {
             Model = model,
             Context = Encode(model, template, baseMessages),
-            Rewards = preferences.Select(p => new RewardContext(rewardModel, Encode(rewardModel, rewardTemplate, WithGuideline(messages, [p.Text])), p.Weight, p.Text)).ToArray(),
+            Rewards = preferences.Select(p => new RewardContext(rewardModel, Encode(rewardModel, rewardTemplate, WithPreferences(rewardTemplate, messages, [p.Text])), p.Weight, p.Text)).ToArray(),
             Options = options,
         };
     }
+
+    /// <summary>The reward-model mode's context: the guideline for chat templates, the preferences before the prompt for raw models.</summary>
+    private static IReadOnlyList<PromptMessage> WithPreferences(ChatTemplate template, IReadOnlyList<PromptMessage> messages, IEnumerable<string> preferences) =>
+        template == ChatTemplate.Raw ? WithInstruction(messages, string.Join(' ', preferences)) : WithGuideline(messages, preferences);
 
     /// <summary>Renders and encodes a conversation for a model (BOS first when the model has one).</summary>
     public static List<int> Encode(ILanguageModel model, ChatTemplate template, IReadOnlyList<PromptMessage> messages)

@@ -7,7 +7,7 @@ namespace PadKernel.Tests.TestDoubles;
 /// A deterministic stand-in for a runtime: the logits are a fixed pseudo-random function of the whole context, so
 /// two contexts that differ give different logits. It isolates the decoder from any real runtime and counts calls.
 /// </summary>
-internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int contextLength = 128) : ILanguageModel
+internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int contextLength = 128, ITokenizer? tokenizer = null) : ILanguageModel
 {
     public ModelInfo Info { get; } = new()
     {
@@ -18,7 +18,7 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
         EosTokenIds = [2],
     };
 
-    public ITokenizer Tokenizer { get; } = new ByteTokenizer();
+    public ITokenizer Tokenizer { get; } = tokenizer ?? new ByteTokenizer();
 
     public int Seed => seed;
 
