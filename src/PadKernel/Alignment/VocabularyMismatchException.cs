@@ -9,4 +9,11 @@ public sealed class VocabularyMismatchException : PadKernelException
                "PAD compares token-level probabilities, so both models must share one tokenizer.")
     {
     }
+
+    /// <summary>Initializes a new instance of the <see cref="VocabularyMismatchException"/> class with a message that names both sides.</summary>
+    /// <param name="message">Which vocabularies differ and what to do about it.</param>
+    public VocabularyMismatchException(string message)
+        : base(message)
+    {
+    }
 }
