@@ -146,6 +146,31 @@ internal sealed unsafe class GeneratorGroup : IDisposable
 
         _model.CheckTokens(tokens);
         _hasLogits = false;
+        int before = _lengths[0];
+        if (tokens.Length == 1 || !_model.ChunkedAppendRejected)
+        {
+            try
+            {
+                AppendTokens(tokens);
+                return;
+            }
+            catch (OnnxRuntimeException) when (tokens.Length > 1)
+            {
+                // Some exports (their attention-mask subgraph) take several new tokens only over an empty past;
+                // such a model gets one token per run after its prompt from now on.
+                _model.ChunkedAppendRejected = true;
+                NativeMethods.Check(NativeMethods.OgaGenerator_RewindTo(_generator, (nuint)before), "GenAI could not undo a rejected append");
+            }
+        }
+
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            AppendTokens(tokens.Slice(i, 1));
+        }
+    }
+
+    private void AppendTokens(ReadOnlySpan<int> tokens)
+    {
         fixed (int* p = tokens)
         {
             NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokens(_generator, p, (nuint)tokens.Length), "GenAI could not append the tokens");

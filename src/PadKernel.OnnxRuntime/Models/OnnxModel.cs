@@ -16,6 +16,8 @@ namespace PadKernel.OnnxRuntime.Models;
 /// </summary>
 public sealed class OnnxModel : ILanguageModel
 {
+    private const long SmallModelBytes = 64L << 20;
+
     private readonly ModelHandle _handle;
     private readonly bool _batchContexts;
     private long _runCount;
@@ -102,7 +104,8 @@ public sealed class OnnxModel : ILanguageModel
             throw new ModelFormatException(configPath, $"key 'model.vocab_size' is {config.VocabularySize}, but the tokenizer knows only {tokenizer.VocabularySize} tokens.");
         }
 
-        ModelHandle handle = CreateNativeModel(folder, configPath, options);
+        int? threads = options.IntraOpThreads ?? config.Decoder.IntraOpThreads ?? DefaultIntraOpThreads(onnxPath);
+        ModelHandle handle = CreateNativeModel(folder, configPath, options, threads);
         return new OnnxModel(folder, config, handle, tokenizer, HasChatTemplate(folder), options.BatchContexts);
     }
 
@@ -189,8 +192,74 @@ public sealed class OnnxModel : ILanguageModel
         }
     }
 
+    /// <summary>
+    /// Runs ONNX Runtime GenAI's own greedy loop (<c>GenerateNextToken</c> alone, no PadKernel stage) with
+    /// <paramref name="rows"/> copies of <paramref name="prompt"/> in one generator: the reference that PadKernel's
+    /// decoding is compared with, token for token in tests and step for step in <c>pad bench</c>.
+    /// </summary>
+    /// <param name="prompt">The prompt ids (BOS included if wanted).</param>
+    /// <param name="maxNewTokens">How many tokens to generate at most.</param>
+    /// <param name="rows">The generator's batch size.</param>
+    /// <param name="ignoreEndOfSequence">Whether to keep going past end-of-sequence ids (GenAI's <c>min_length</c>).</param>
+    /// <param name="onToken">Called after each step with row 0's token (for timing).</param>
+    /// <returns>Row 0's generated ids (an end-of-sequence id included when GenAI stopped on it).</returns>
+    public IReadOnlyList<int> GenerateNativeGreedy(IReadOnlyList<int> prompt, int maxNewTokens, int rows = 1, bool ignoreEndOfSequence = false, Action<int>? onToken = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        CheckTokens([.. prompt]);
+        int total = Math.Min(Info.ContextLength, prompt.Count + maxNewTokens);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        NativeMethods.Check(NativeMethods.OgaCreateGeneratorParams(_handle, out nint rawParams), "GenAI could not create generator parameters");
+        using var parameters = new GeneratorParamsHandle(rawParams);
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "batch_size", rows), "batch_size");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "max_length", total), "max_length");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchBool(parameters, "do_sample", false), "do_sample");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "min_length", ignoreEndOfSequence ? total : 0), "min_length");
+        NativeMethods.Check(NativeMethods.OgaCreateGenerator(_handle, parameters, out nint raw), "GenAI could not create a generator");
+        using var generator = new GeneratorHandle(raw);
+        NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint rawSequences), "GenAI could not create a token sequence list");
+        using (var sequences = new SequencesHandle(rawSequences))
+        {
+            int[] ids = [.. prompt];
+            unsafe
+            {
+                fixed (int* p = ids)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        NativeMethods.Check(NativeMethods.OgaAppendTokenSequence(p, (nuint)ids.Length, sequences), "GenAI could not add a prompt");
+                    }
+                }
+            }
+
+            NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokenSequences(generator, sequences), "GenAI could not run the prompt");
+        }
+
+        var output = new List<int>(maxNewTokens);
+        while (output.Count < maxNewTokens && !NativeMethods.OgaGenerator_IsDone(generator))
+        {
+            NativeMethods.Check(NativeMethods.OgaGenerator_GenerateNextToken(generator), "GenAI could not generate");
+            int token;
+            unsafe
+            {
+                NativeMethods.Check(NativeMethods.OgaGenerator_GetNextTokens(generator, out int* next, out nuint _), "GenAI next tokens");
+                token = next[0];
+            }
+
+            output.Add(token);
+            onToken?.Invoke(token);
+        }
+
+        return output;
+    }
+
     /// <inheritdoc/>
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>Gets or sets a value indicating whether the model refused a several-token append over a non-empty past.</summary>
+    internal bool ChunkedAppendRejected { get; set; }
 
     internal void CountRun() => Interlocked.Increment(ref _runCount);
 
@@ -245,7 +314,7 @@ public sealed class OnnxModel : ILanguageModel
         return own;
     }
 
-    private static ModelHandle CreateNativeModel(string folder, string configPath, OnnxRuntimeOptions options)
+    private static ModelHandle CreateNativeModel(string folder, string configPath, OnnxRuntimeOptions options, int? intraOpThreads)
     {
         string provider = options.ExecutionProvider?.Trim().ToLowerInvariant() ?? "cpu";
         ConfigHandle config;
@@ -270,6 +339,13 @@ public sealed class OnnxModel : ILanguageModel
             // The folder's provider_options are replaced by the one asked for, so results do not depend on what the
             // exporting machine had.
             NativeMethods.Check(NativeMethods.OgaConfigClearProviders(config), "clearing providers");
+            if (intraOpThreads is int threads)
+            {
+                NativeMethods.Check(
+                    NativeMethods.OgaConfigOverlay(config, $"{{\"model\":{{\"decoder\":{{\"session_options\":{{\"intra_op_num_threads\":{threads}}}}}}}}}"),
+                    "setting intra_op_num_threads");
+            }
+
             if (provider != "cpu")
             {
                 AppendProvider(config, provider, options.DeviceId);
@@ -319,6 +395,18 @@ public sealed class OnnxModel : ILanguageModel
             provider,
             $"The execution provider '{provider}' is not available in the installed ONNX Runtime GenAI package; install {package} instead of Microsoft.ML.OnnxRuntimeGenAI, or use 'cpu'. ({ex.Message})",
             ex);
+    }
+
+    private static int? DefaultIntraOpThreads(string onnxPath)
+    {
+        long bytes = new FileInfo(onnxPath).Length;
+        string externalData = onnxPath + ".data";
+        if (File.Exists(externalData))
+        {
+            bytes += new FileInfo(externalData).Length;
+        }
+
+        return bytes < SmallModelBytes ? 1 : null;
     }
 
     private static ITokenizer DefaultTokenizer(string folder) => HuggingFaceTokenizer.Load(folder);

@@ -81,8 +81,18 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint OgaConfigSetProviderOption(ConfigHandle config, string provider, string key, string value);
 
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint OgaConfigOverlay(ConfigHandle config, string json);
+
     [LibraryImport(Library)]
     internal static partial void OgaDestroyConfig(nint config);
+
+    [LibraryImport(Library)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool OgaGenerator_IsDone(GeneratorHandle generator);
+
+    [LibraryImport(Library)]
+    internal static partial nint OgaGenerator_GetNextTokens(GeneratorHandle generator, out int* tokens, out nuint count);
 
     [LibraryImport(Library)]
     internal static partial nint OgaCreateModelFromConfig(ConfigHandle config, out nint model);
