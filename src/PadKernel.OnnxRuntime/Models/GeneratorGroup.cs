@@ -215,33 +215,15 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         // A raw pointer, destroyed below: this runs once per step, and a SafeHandle would allocate every token.
         try
         {
-            NativeMethods.Check(NativeMethods.OgaTensorGetType(tensor, out NativeMethods.ElementType type), "GenAI logits");
-            NativeMethods.Check(NativeMethods.OgaTensorGetShapeRank(tensor, out nuint rank), "GenAI logits");
-            Span<long> shape = stackalloc long[8];
-            if (rank is < 2 or > 8)
+            // Type and shape are fixed for a generator: checked on its first logits, then only the data is read.
+            if (_forcedTensor is null)
             {
-                throw new OnnxRuntimeException($"GenAI returned logits of rank {rank}; expected [batch, vocabulary].");
-            }
-
-            fixed (long* s = shape)
-            {
-                NativeMethods.Check(NativeMethods.OgaTensorGetShape(tensor, s, rank), "GenAI logits");
-            }
-
-            long elements = 1;
-            for (int i = 0; i < (int)rank; i++)
-            {
-                elements *= shape[i];
-            }
-
-            if (shape[0] != Rows || shape[(int)rank - 1] != _vocabulary || elements != (long)Rows * _vocabulary)
-            {
-                throw new OnnxRuntimeException($"GenAI returned logits of shape [{string.Join(", ", shape[..(int)rank].ToArray())}]; expected {Rows} rows of {_vocabulary} (model.vocab_size).");
+                CheckLogitsTensor(tensor);
             }
 
             NativeMethods.Check(NativeMethods.OgaTensorGetData(tensor, out void* data), "GenAI logits");
             int count = Rows * _vocabulary;
-            switch (type)
+            switch (_logitsType)
             {
                 case NativeMethods.ElementType.Float32:
                     new ReadOnlySpan<float>(data, count).CopyTo(_logits);
@@ -250,13 +232,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
                     TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(data, count), _logits);
                     break;
                 default:
-                    throw new OnnxRuntimeException($"GenAI returned logits of element type {type}; expected float32 or float16.");
-            }
-
-            if (_forcedTensor is null)
-            {
-                _logitsType = type;
-                CreateForcedTensor((int)rank, shape[..(int)rank]);
+                    throw new OnnxRuntimeException($"GenAI returned logits of element type {_logitsType}; expected float32 or float16.");
             }
 
             _hasLogits = true;
@@ -265,6 +241,36 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         {
             NativeMethods.OgaDestroyTensor(tensor);
         }
+    }
+
+    private void CheckLogitsTensor(nint tensor)
+    {
+        NativeMethods.Check(NativeMethods.OgaTensorGetType(tensor, out NativeMethods.ElementType type), "GenAI logits");
+        NativeMethods.Check(NativeMethods.OgaTensorGetShapeRank(tensor, out nuint rank), "GenAI logits");
+        Span<long> shape = stackalloc long[8];
+        if (rank is < 2 or > 8)
+        {
+            throw new OnnxRuntimeException($"GenAI returned logits of rank {rank}; expected [batch, vocabulary].");
+        }
+
+        fixed (long* s = shape)
+        {
+            NativeMethods.Check(NativeMethods.OgaTensorGetShape(tensor, s, rank), "GenAI logits");
+        }
+
+        long elements = 1;
+        for (int i = 0; i < (int)rank; i++)
+        {
+            elements *= shape[i];
+        }
+
+        if (shape[0] != Rows || shape[(int)rank - 1] != _vocabulary || elements != (long)Rows * _vocabulary)
+        {
+            throw new OnnxRuntimeException($"GenAI returned logits of shape [{string.Join(", ", shape[..(int)rank].ToArray())}]; expected {Rows} rows of {_vocabulary} (model.vocab_size).");
+        }
+
+        _logitsType = type;
+        CreateForcedTensor((int)rank, shape[..(int)rank]);
     }
 
     private void CreateForcedTensor(int rank, ReadOnlySpan<long> shape)
