@@ -79,6 +79,27 @@ public sealed class MechanicsTests
         }
     }
 
+    [Fact]
+    public void StepsThroughAnEndOfSequenceIdKeepTheTokensAsForced()
+    {
+        // GenAI's own search would mark a row done at EOS and pad it from then on; PadKernel decides when text ends
+        // (IgnoreEndOfSequence keeps going), so a forced EOS must reach the KV cache like any other token.
+        OnnxModel model = TestModels.Get(TestModels.Stories);
+        int eos = model.Info.EosTokenIds[0];
+        int[] tokens = [1, 403, 407, 261, 378, eos, 300, 301, eos, 302];
+
+        using IModelSequence stepped = model.CreateSequence();
+        stepped.Append(tokens.AsSpan(0, 5));
+        for (int i = 5; i < tokens.Length; i++)
+        {
+            model.DecodeBatch([stepped], [tokens[i]]);
+        }
+
+        using IModelSequence whole = model.CreateSequence();
+        whole.Append(tokens);
+        AssertClose(whole.Logits, stepped.Logits, Tolerance(model), "after forced EOS");
+    }
+
     [Theory]
     [MemberData(nameof(Models))]
     public void RewindThenAppendEqualsTheOriginal(string name)

@@ -23,6 +23,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
     private readonly int _vocabulary;
     private readonly int[] _lengths;
     private readonly float[] _logits;
+    private readonly int[] _endOfSequence;
     private int _released;
 
     // SetLogits input: a tensor over a pinned buffer of GetLogits' element type, created on the first step.
@@ -38,6 +39,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         _vocabulary = model.Info.VocabularySize;
         _lengths = new int[rows];
         _logits = new float[rows * _vocabulary];
+        _endOfSequence = [.. model.Info.EosTokenIds];
     }
 
     public int Rows => _lengths.Length;
@@ -123,10 +125,23 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         }
 
         _model.CheckTokens(tokens);
-        Force(tokens);
         _hasLogits = false;
-        NativeMethods.Check(NativeMethods.OgaGenerator_SetLogits(_generator, _forcedTensor!), "GenAI rejected the logits");
-        NativeMethods.Check(NativeMethods.OgaGenerator_GenerateNextToken(_generator), "GenAI could not append the token");
+        if (tokens.ContainsAny(_endOfSequence))
+        {
+            // GenAI's search marks a row done at an EOS id and refuses later steps; PadKernel decides when text ends
+            // (IgnoreEndOfSequence keeps going), so such a step appends the tokens directly, which runs the model.
+            fixed (int* p = tokens)
+            {
+                NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokens(_generator, p, (nuint)tokens.Length), "GenAI could not append the tokens");
+            }
+        }
+        else
+        {
+            Force(tokens);
+            NativeMethods.Check(NativeMethods.OgaGenerator_SetLogits(_generator, _forcedTensor!), "GenAI rejected the logits");
+            NativeMethods.Check(NativeMethods.OgaGenerator_GenerateNextToken(_generator), "GenAI could not append the token");
+        }
+
         for (int r = 0; r < Rows; r++)
         {
             _lengths[r]++;

@@ -250,6 +250,7 @@ public sealed class OnnxModel : ILanguageModel
 
             output.Add(token);
             onToken?.Invoke(token);
+
         }
 
         return output;
