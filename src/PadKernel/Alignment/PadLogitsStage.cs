@@ -79,6 +79,7 @@ internal sealed class PadLogitsStage
     /// <param name="index">The step number, for traces and errors.</param>
     /// <param name="step">What PAD did, when a trace was asked for.</param>
     /// <exception cref="InvalidLogitsException">The logits hold NaN or +∞, or are all −∞.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Select(ReadOnlySpan<float> baseLogits, ReadOnlySpan<IModelSequence> rewards, int index, out PadStep? step)
     {
         CheckFinite(baseLogits, _modelId, index);
@@ -107,6 +108,7 @@ internal sealed class PadLogitsStage
     }
 
     // Two vectorized passes; −∞ alone is a legitimate mask, but a step where every token is −∞ has no choice left.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckFinite(ReadOnlySpan<float> logits, string modelId, int index)
     {
         if (TensorPrimitives.IsNaNAny(logits) || TensorPrimitives.IsPositiveInfinityAny(logits))
