@@ -21,6 +21,8 @@ public sealed class OnnxModel : ILanguageModel
     private readonly ModelHandle _handle;
     private readonly bool _batchContexts;
     private long _runCount;
+    private readonly Lock _tokenizerGate = new();
+    private TokenizerHandle? _genAITokenizer;
 
     private OnnxModel(string folder, GenAIConfig config, ModelHandle handle, ITokenizer tokenizer, bool isChatModel, bool batchContexts)
     {
@@ -256,8 +258,56 @@ public sealed class OnnxModel : ILanguageModel
         return output;
     }
 
+    /// <summary>
+    /// Renders a conversation with a Jinja chat template through ONNX Runtime GenAI's <c>ApplyChatTemplate</c>:
+    /// <paramref name="template"/>, or the folder's own <c>chat_template</c> when null. <c>bos_token</c> and
+    /// <c>eos_token</c> come from the folder's tokenizer configuration.
+    /// </summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="addGenerationPrompt">Whether to end with the assistant's turn header.</param>
+    /// <param name="template">A template string, or null for the folder's.</param>
+    /// <returns>The rendered prompt text (control-token strings included, as the template writes them).</returns>
+    /// <exception cref="OnnxRuntimeException">The template is invalid or raised an error (GenAI's message).</exception>
+    public string ApplyChatTemplate(IReadOnlyList<PadKernel.Prompts.PromptMessage> messages, bool addGenerationPrompt, string? template = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var json = new System.Text.Json.Nodes.JsonArray();
+        foreach (PadKernel.Prompts.PromptMessage message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            json.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["role"] = message.Role.ToString().ToLowerInvariant(),
+                ["content"] = message.Text,
+            });
+        }
+
+        lock (_tokenizerGate)
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (_genAITokenizer is null)
+            {
+                NativeMethods.Check(NativeMethods.OgaCreateTokenizer(_handle, out nint raw), "GenAI could not create the tokenizer");
+                _genAITokenizer = new TokenizerHandle(raw);
+            }
+
+            NativeMethods.Check(
+                NativeMethods.OgaTokenizerApplyChatTemplate(_genAITokenizer, template, json.ToJsonString(), null, addGenerationPrompt, out nint text),
+                "GenAI could not apply the chat template");
+            return NativeMethods.TakeString(text);
+        }
+    }
+
     /// <inheritdoc/>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        lock (_tokenizerGate)
+        {
+            _genAITokenizer?.Dispose();
+        }
+
+        _handle.Dispose();
+    }
 
     /// <summary>Gets or sets a value indicating whether the model refused a several-token append over a non-empty past.</summary>
     internal bool ChunkedAppendRejected { get; set; }
