@@ -108,4 +108,19 @@ public sealed class GenAILoopTests
         // Each leaked request would leave a generator and its logits tensor (2 objects): 1,000 leaks = 2,000.
         Assert.True(after - before < 50, $"{after - before} GenAI objects still alive after 1,000 cancelled requests");
     }
+
+    [Fact]
+    public void DisposingTheModelBeforeItsSequencesIsSafe()
+    {
+        // Generators hold a reference on the native model: the sequence keeps working, and the model goes with it.
+        var model = OnnxModel.Load(TestModels.Path(TestModels.Stories));
+        IModelSequence sequence = model.CreateSequence();
+        sequence.Append([1, 403, 407]);
+        model.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => model.CreateSequence());
+        model.DecodeBatch([sequence], [261]);
+        Assert.Equal(4, sequence.Length);
+        sequence.Dispose();
+    }
 }

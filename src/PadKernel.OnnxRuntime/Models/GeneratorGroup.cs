@@ -25,6 +25,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
     private readonly float[] _logits;
     private readonly int[] _endOfSequence;
     private int _released;
+    private bool _holdsModel;
 
     // SetLogits input: a tensor over a pinned buffer of GetLogits' element type, created on the first step.
     private byte[]? _forced;
@@ -40,6 +41,9 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         _lengths = new int[rows];
         _logits = new float[rows * _vocabulary];
         _endOfSequence = [.. model.Info.EosTokenIds];
+
+        // GenAI generators use their model: keep the native model alive until this generator is gone.
+        model.Handle.DangerousAddRef(ref _holdsModel);
     }
 
     public int Rows => _lengths.Length;
@@ -217,6 +221,11 @@ internal sealed unsafe class GeneratorGroup : IDisposable
     {
         _forcedTensor?.Dispose();
         _generator.Dispose();
+        if (_holdsModel)
+        {
+            _holdsModel = false;
+            _model.Handle.DangerousRelease();
+        }
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_generator.IsClosed, this);

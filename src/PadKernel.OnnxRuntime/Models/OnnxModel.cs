@@ -21,6 +21,7 @@ public sealed class OnnxModel : ILanguageModel
     private readonly ModelHandle _handle;
     private readonly bool _batchContexts;
     private long _runCount;
+    private volatile bool _disposed;
     private readonly Lock _tokenizerGate = new();
     private TokenizerHandle? _genAITokenizer;
 
@@ -114,7 +115,7 @@ public sealed class OnnxModel : ILanguageModel
     /// <inheritdoc/>
     public IModelSequence CreateSequence()
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return new OnnxModelSequence(this);
     }
 
@@ -212,7 +213,7 @@ public sealed class OnnxModel : ILanguageModel
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
         CheckTokens([.. prompt]);
         int total = Math.Min(Info.ContextLength, prompt.Count + maxNewTokens);
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         NativeMethods.Check(NativeMethods.OgaCreateGeneratorParams(_handle, out nint rawParams), "GenAI could not create generator parameters");
         using var parameters = new GeneratorParamsHandle(rawParams);
         NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "batch_size", rows), "batch_size");
@@ -284,7 +285,7 @@ public sealed class OnnxModel : ILanguageModel
 
         lock (_tokenizerGate)
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_genAITokenizer is null)
             {
                 NativeMethods.Check(NativeMethods.OgaCreateTokenizer(_handle, out nint raw), "GenAI could not create the tokenizer");
@@ -301,6 +302,7 @@ public sealed class OnnxModel : ILanguageModel
     /// <inheritdoc/>
     public void Dispose()
     {
+        _disposed = true;
         lock (_tokenizerGate)
         {
             _genAITokenizer?.Dispose();
@@ -308,6 +310,9 @@ public sealed class OnnxModel : ILanguageModel
 
         _handle.Dispose();
     }
+
+    /// <summary>Gets the native model, which every generator holds a reference on (so disposing the model while sequences live is safe).</summary>
+    internal ModelHandle Handle => _handle;
 
     /// <summary>Gets or sets a value indicating whether the model refused a several-token append over a non-empty past.</summary>
     internal bool ChunkedAppendRejected { get; set; }
@@ -328,7 +333,7 @@ public sealed class OnnxModel : ILanguageModel
     /// <summary>Creates a generator with <paramref name="rows"/> rows and greedy search (the token is always forced).</summary>
     internal GeneratorHandle CreateGenerator(int rows)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         NativeMethods.Check(NativeMethods.OgaCreateGeneratorParams(_handle, out nint rawParams), "GenAI could not create generator parameters");
         using var parameters = new GeneratorParamsHandle(rawParams);
         NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "batch_size", rows), "batch_size");
