@@ -78,9 +78,3 @@ internal sealed class TokenizerHandle(nint value) : GenAIHandle(value)
 {
     protected override void Destroy(nint value) => NativeMethods.OgaDestroyTokenizer(value);
 }
-
-/// <summary>Owns an <c>OgaTokenizerStream*</c>.</summary>
-internal sealed class TokenizerStreamHandle(nint value) : GenAIHandle(value)
-{
-    protected override void Destroy(nint value) => NativeMethods.OgaDestroyTokenizerStream(value);
-}

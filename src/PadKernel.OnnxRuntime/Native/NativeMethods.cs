@@ -137,24 +137,12 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial nint OgaGenerator_RewindTo(GeneratorHandle generator, nuint length);
 
-    [LibraryImport(Library)]
-    internal static partial nuint OgaGenerator_GetSequenceCount(GeneratorHandle generator, nuint index);
-
-    [LibraryImport(Library)]
-    internal static partial int* OgaGenerator_GetSequenceData(GeneratorHandle generator, nuint index);
-
     // Token sequences (prompt input for batched generators).
     [LibraryImport(Library)]
     internal static partial nint OgaCreateSequences(out nint sequences);
 
     [LibraryImport(Library)]
     internal static partial nint OgaAppendTokenSequence(int* tokens, nuint count, SequencesHandle sequences);
-
-    [LibraryImport(Library)]
-    internal static partial nuint OgaSequencesGetSequenceCount(SequencesHandle sequences, nuint index);
-
-    [LibraryImport(Library)]
-    internal static partial int* OgaSequencesGetSequenceData(SequencesHandle sequences, nuint index);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroySequences(nint sequences);
@@ -185,27 +173,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void OgaDestroyTokenizer(nint tokenizer);
 
-    [LibraryImport(Library)]
-    internal static partial nint OgaUpdateTokenizerOptions(TokenizerHandle tokenizer, nint* keys, nint* values, nuint count);
-
-    [LibraryImport(Library)]
-    internal static partial nint OgaTokenizerEncode(TokenizerHandle tokenizer, byte* text, SequencesHandle sequences);
-
-    [LibraryImport(Library)]
-    internal static partial nint OgaTokenizerDecode(TokenizerHandle tokenizer, int* tokens, nuint count, out nint text);
-
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaTokenizerToTokenId(TokenizerHandle tokenizer, string text, out int id);
-
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint OgaTokenizerApplyChatTemplate(TokenizerHandle tokenizer, string? template, string messages, string? tools, [MarshalAs(UnmanagedType.U1)] bool addGenerationPrompt, out nint text);
-
-    [LibraryImport(Library)]
-    internal static partial nint OgaCreateTokenizerStream(TokenizerHandle tokenizer, out nint stream);
-
-    [LibraryImport(Library)]
-    internal static partial void OgaDestroyTokenizerStream(nint stream);
-
-    [LibraryImport(Library)]
-    internal static partial nint OgaTokenizerStreamDecode(TokenizerStreamHandle stream, int token, out nint text);
 }
