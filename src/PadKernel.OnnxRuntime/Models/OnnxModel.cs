@@ -285,17 +285,28 @@ public sealed class OnnxModel : ILanguageModel
 
         lock (_tokenizerGate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_genAITokenizer is null)
-            {
-                NativeMethods.Check(NativeMethods.OgaCreateTokenizer(_handle, out nint raw), "GenAI could not create the tokenizer");
-                _genAITokenizer = new TokenizerHandle(raw);
-            }
-
             NativeMethods.Check(
-                NativeMethods.OgaTokenizerApplyChatTemplate(_genAITokenizer, template, json.ToJsonString(), null, addGenerationPrompt, out nint text),
+                NativeMethods.OgaTokenizerApplyChatTemplate(GenAITokenizer(), template, json.ToJsonString(), null, addGenerationPrompt, out nint text),
                 "GenAI could not apply the chat template");
             return NativeMethods.TakeString(text);
+        }
+    }
+
+    /// <summary>
+    /// Encodes text with GenAI's own tokenizer as it is configured by default (no BOS; control-token strings in the
+    /// text become control ids). Used to compare it with PadKernel's tokenizer and Hugging Face's.
+    /// </summary>
+    internal int[] EncodeWithGenAI(string text)
+    {
+        lock (_tokenizerGate)
+        {
+            NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint raw), "GenAI could not create a token sequence list");
+            using var sequences = new SequencesHandle(raw);
+            NativeMethods.Check(NativeMethods.OgaTokenizerEncode(GenAITokenizer(), text, sequences), "GenAI could not encode the text");
+            unsafe
+            {
+                return new ReadOnlySpan<int>(NativeMethods.OgaSequencesGetSequenceData(sequences, 0), (int)NativeMethods.OgaSequencesGetSequenceCount(sequences, 0)).ToArray();
+            }
         }
     }
 
@@ -343,6 +354,19 @@ public sealed class OnnxModel : ILanguageModel
         NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "repetition_penalty", 1), "repetition_penalty");
         NativeMethods.Check(NativeMethods.OgaCreateGenerator(_handle, parameters, out nint raw), "GenAI could not create a generator");
         return new GeneratorHandle(raw);
+    }
+
+    // Created on first use, under _tokenizerGate.
+    private TokenizerHandle GenAITokenizer()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_genAITokenizer is null)
+        {
+            NativeMethods.Check(NativeMethods.OgaCreateTokenizer(_handle, out nint raw), "GenAI could not create the tokenizer");
+            _genAITokenizer = new TokenizerHandle(raw);
+        }
+
+        return _genAITokenizer;
     }
 
     private OnnxModelSequence[] Own(ReadOnlySpan<IModelSequence> sequences)

@@ -145,6 +145,12 @@ internal static unsafe partial class NativeMethods
     internal static partial nint OgaAppendTokenSequence(int* tokens, nuint count, SequencesHandle sequences);
 
     [LibraryImport(Library)]
+    internal static partial nuint OgaSequencesGetSequenceCount(SequencesHandle sequences, nuint index);
+
+    [LibraryImport(Library)]
+    internal static partial int* OgaSequencesGetSequenceData(SequencesHandle sequences, nuint index);
+
+    [LibraryImport(Library)]
     internal static partial void OgaDestroySequences(nint sequences);
 
     // Tensors.
@@ -172,6 +178,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyTokenizer(nint tokenizer);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint OgaTokenizerEncode(TokenizerHandle tokenizer, string text, SequencesHandle sequences);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint OgaTokenizerApplyChatTemplate(TokenizerHandle tokenizer, string? template, string messages, string? tools, [MarshalAs(UnmanagedType.U1)] bool addGenerationPrompt, out nint text);
