@@ -98,6 +98,27 @@ public sealed class MechanicsTests
         using IModelSequence whole = model.CreateSequence();
         whole.Append(tokens);
         AssertClose(whole.Logits, stepped.Logits, Tolerance(model), "after forced EOS");
+
+        // The same through two rows of one batched generator (PAD's case), rows of different lengths.
+        IModelSequence[] rows = [model.CreateSequence(), model.CreateSequence()];
+        try
+        {
+            model.Prefill(rows, [tokens[..5], tokens[..3]]);
+            for (int i = 5; i < tokens.Length; i++)
+            {
+                model.DecodeBatch(rows, [tokens[i], tokens[i]]);
+            }
+
+            AssertClose(whole.Logits, rows[0].Logits, Tolerance(model), "row 0 after forced EOS");
+            using IModelSequence shorter = model.CreateSequence();
+            shorter.Append([.. tokens[..3], .. tokens[5..]]);
+            AssertClose(shorter.Logits, rows[1].Logits, Tolerance(model), "row 1 after forced EOS");
+        }
+        finally
+        {
+            rows[0].Dispose();
+            rows[1].Dispose();
+        }
     }
 
     [Theory]

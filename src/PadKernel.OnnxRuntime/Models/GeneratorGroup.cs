@@ -22,6 +22,9 @@ internal sealed unsafe class GeneratorGroup : IDisposable
     private readonly GeneratorHandle _generator;
     private readonly int _vocabulary;
     private readonly int[] _lengths;
+
+    // Each row's tokens, kept for the rare re-prefill a batched generator needs to step through an EOS id.
+    private readonly List<int>[] _history;
     private readonly float[] _logits;
     private readonly int[] _endOfSequence;
     private int _released;
@@ -39,6 +42,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         _generator = generator;
         _vocabulary = model.Info.VocabularySize;
         _lengths = new int[rows];
+        _history = new List<int>[rows];
         _logits = new float[rows * _vocabulary];
         _endOfSequence = [.. model.Info.EosTokenIds];
 
@@ -82,23 +86,14 @@ internal sealed unsafe class GeneratorGroup : IDisposable
             }
             else
             {
-                NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint raw), "GenAI could not create a token sequence list");
-                using var sequences = new SequencesHandle(raw);
-                foreach (IReadOnlyList<int> context in contexts)
-                {
-                    int[] ids = [.. context];
-                    fixed (int* p = ids)
-                    {
-                        NativeMethods.Check(NativeMethods.OgaAppendTokenSequence(p, (nuint)ids.Length, sequences), "GenAI could not add a prompt");
-                    }
-                }
-
-                NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokenSequences(generator, sequences), "GenAI could not run the prompts");
+                AppendSequences(generator, contexts);
             }
 
             for (int r = 0; r < contexts.Count; r++)
             {
                 group._lengths[r] = contexts[r].Count;
+                group._history[r] = new List<int>(Math.Min(model.Info.ContextLength, contexts[r].Count + 256));
+                group._history[r].AddRange(contexts[r]);
             }
 
             group.ReadLogits();
@@ -130,13 +125,24 @@ internal sealed unsafe class GeneratorGroup : IDisposable
 
         _model.CheckTokens(tokens);
         _hasLogits = false;
+        for (int r = 0; r < Rows; r++)
+        {
+            _history[r].Add(tokens[r]);
+        }
+
         if (tokens.ContainsAny(_endOfSequence))
         {
-            // GenAI's search marks a row done at an EOS id and refuses later steps; PadKernel decides when text ends
-            // (IgnoreEndOfSequence keeps going), so such a step appends the tokens directly, which runs the model.
-            fixed (int* p = tokens)
+            // GenAI's search marks a row done at an EOS id and pads it from then on, but PadKernel decides when text
+            // ends (IgnoreEndOfSequence keeps going). Such a step bypasses the search: one row appends the token
+            // directly; a batched generator (which GenAI lets append only once) restarts from every row's tokens.
+            if (Rows == 1)
             {
-                NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokens(_generator, p, (nuint)tokens.Length), "GenAI could not append the tokens");
+                AppendNative(tokens);
+            }
+            else
+            {
+                NativeMethods.Check(NativeMethods.OgaGenerator_RewindTo(_generator, 0), "GenAI could not restart the generator");
+                AppendSequences(_generator, _history);
             }
         }
         else
@@ -152,6 +158,22 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         }
 
         ReadLogits();
+    }
+
+    private static void AppendSequences(GeneratorHandle generator, IReadOnlyList<IReadOnlyList<int>> rows)
+    {
+        NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint raw), "GenAI could not create a token sequence list");
+        using var sequences = new SequencesHandle(raw);
+        foreach (IReadOnlyList<int> row in rows)
+        {
+            int[] ids = [.. row];
+            fixed (int* p = ids)
+            {
+                NativeMethods.Check(NativeMethods.OgaAppendTokenSequence(p, (nuint)ids.Length, sequences), "GenAI could not add a prompt");
+            }
+        }
+
+        NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokenSequences(generator, sequences), "GenAI could not run the prompts");
     }
 
     /// <summary>Appends several tokens to a one-row generator (a continued prefill) and computes the next logits.</summary>
@@ -190,13 +212,18 @@ internal sealed unsafe class GeneratorGroup : IDisposable
 
     private void AppendTokens(ReadOnlySpan<int> tokens)
     {
+        AppendNative(tokens);
+        _lengths[0] += tokens.Length;
+        _history[0].AddRange(tokens);
+        ReadLogits();
+    }
+
+    private void AppendNative(ReadOnlySpan<int> tokens)
+    {
         fixed (int* p = tokens)
         {
             NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokens(_generator, p, (nuint)tokens.Length), "GenAI could not append the tokens");
         }
-
-        _lengths[0] += tokens.Length;
-        ReadLogits();
     }
 
     /// <summary>Truncates a one-row generator; logits come back with the next append.</summary>
@@ -205,6 +232,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         ThrowIfDisposed();
         NativeMethods.Check(NativeMethods.OgaGenerator_RewindTo(_generator, (nuint)length), "GenAI could not rewind the generator");
         _lengths[0] = length;
+        _history[0].RemoveRange(length, _history[0].Count - length);
         _hasLogits = false;
     }
 
