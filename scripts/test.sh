@@ -7,7 +7,7 @@ export PADKERNEL_MODELS="${PADKERNEL_MODELS:-$root/../shared/models}"
 export PADKERNEL_GOLDEN="${PADKERNEL_GOLDEN:-$root/../shared/golden}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# Everything the tests need beyond NuGet (native ONNX Runtime, node test clients) is fetched by setup.sh.
+# Everything the tests need beyond NuGet (node test clients) is fetched by setup.sh.
 if [ -x "$root/scripts/setup.sh" ]; then
   "$root/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 fi

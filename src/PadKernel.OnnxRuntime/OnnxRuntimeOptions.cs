@@ -2,57 +2,44 @@ using PadKernel.Text;
 
 namespace PadKernel.OnnxRuntime;
 
-/// <summary>How PadKernel loads ONNX Runtime and creates sessions.</summary>
+/// <summary>How PadKernel loads ONNX Runtime GenAI model folders.</summary>
 public sealed class OnnxRuntimeOptions
 {
-    /// <summary>The environment variable naming the native ONNX Runtime library (file or folder).</summary>
-    public const string LibraryPathEnvironmentVariable = "PADKERNEL_ONNXRUNTIME_PATH";
-
     /// <summary>
-    /// Gets or sets the native library to load (a file such as <c>libonnxruntime.so.1</c>, or a folder holding it).
-    /// When null, <see cref="LibraryPathEnvironmentVariable"/>, then a copy next to the application, then the
-    /// repository's <c>.cache/onnxruntime</c> (filled by <c>scripts/setup-onnxruntime.sh</c>) are tried.
-    /// The first model loaded in a process fixes the library for the whole process.
+    /// Gets or sets the execution provider: <c>cpu</c> (default, in the <c>Microsoft.ML.OnnxRuntimeGenAI</c> package),
+    /// <c>cuda</c> (needs <c>Microsoft.ML.OnnxRuntimeGenAI.Cuda</c>) or <c>dml</c> (needs
+    /// <c>Microsoft.ML.OnnxRuntimeGenAI.DirectML</c>, Windows). Other GenAI provider names are passed through.
     /// </summary>
-    public string? NativeLibraryPath { get; set; }
-
-    /// <summary>Gets or sets the execution provider: <c>cpu</c> (default) or <c>cuda</c>.</summary>
     public string ExecutionProvider { get; set; } = "cpu";
 
-    /// <summary>Gets or sets the CUDA device id used when <see cref="ExecutionProvider"/> is <c>cuda</c>.</summary>
-    public int DeviceId { get; set; }
+    /// <summary>Gets or sets the GPU device id used by <c>cuda</c>/<c>dml</c>; null keeps GenAI's default (0).</summary>
+    public int? DeviceId { get; set; }
 
     /// <summary>
-    /// Gets or sets the number of threads inside one operator; 0 lets ONNX Runtime choose. When null, genai_config.json's
-    /// value applies, else 1 for models under 64 MiB (too small to repay a thread pool) and ONNX Runtime's default above.
+    /// Gets or sets the number of threads inside one operator (0 lets ONNX Runtime choose). When null,
+    /// genai_config.json's <c>intra_op_num_threads</c> applies, else 1 for models under 64 MiB, which are too small
+    /// to repay a thread pool (stories260K runs several times faster on one thread on a busy 2-core machine).
     /// </summary>
     public int? IntraOpThreads { get; set; }
 
-    /// <summary>Gets or sets the number of threads across operators; 0 lets ONNX Runtime choose; null keeps genai_config.json's value.</summary>
-    public int? InterOpThreads { get; set; }
+    /// <summary>
+    /// Gets or sets a value indicating whether contexts of one request that use the same model (base and
+    /// self-contrast reward contexts) run as rows of one batched GenAI generator (default) instead of one generator
+    /// each. Rows are measured to decode exactly like single runs (see docs/onnxruntime.md).
+    /// </summary>
+    public bool BatchContexts { get; set; } = true;
 
-    /// <summary>Gets or sets the graph optimization level (ONNX Runtime's default is <see cref="GraphOptimizationLevel.All"/>).</summary>
-    public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.All;
+    /// <summary>
+    /// Gets or sets a value indicating whether loading fails with <see cref="PadKernel.Alignment.VocabularyMismatchException"/>
+    /// when the folder's tokenizer knows ids that the model has no logits for (default true): such a tokenizer
+    /// produces ids the model cannot read. Set it to false only to drive the model with token ids you choose
+    /// (for example test fixtures whose tokenizer.json is larger than their model).
+    /// </summary>
+    public bool ValidateTokenizerVocabulary { get; set; } = true;
 
     /// <summary>
     /// Gets or sets the factory that creates the tokenizer of a model folder (argument: the folder).
     /// When null, the folder's <c>tokenizer.json</c> is loaded.
     /// </summary>
     public Func<string, ITokenizer>? TokenizerFactory { get; set; }
-}
-
-/// <summary>ONNX Runtime's graph optimization levels.</summary>
-public enum GraphOptimizationLevel
-{
-    /// <summary>No graph optimization.</summary>
-    None = 0,
-
-    /// <summary>Basic, semantics-preserving rewrites (constant folding, redundant node removal).</summary>
-    Basic = 1,
-
-    /// <summary>Basic plus extended fusions.</summary>
-    Extended = 2,
-
-    /// <summary>Everything, layout optimizations included.</summary>
-    All = 99,
 }

@@ -110,4 +110,46 @@ public sealed class GenerateCommandTests
         using var stream = File.OpenRead(Path.Combine(TestPaths.Golden, "pad-stories260K.json"));
         return JsonDocument.Parse(stream).RootElement.Clone();
     }
+
+    [Fact]
+    public async Task PromptFileGivesTheSameStoryAsThePromptOption()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "Once upon a time");
+            string onnx = Path.Combine(TestPaths.Models, "stories260K-onnx");
+            (int code1, string fromOption, string error1) = await CliRun.InvokeAsync(["generate", "--model", onnx, "--prompt", "Once upon a time", "--max-tokens", "30"]);
+            (int code2, string fromFile, string error2) = await CliRun.InvokeAsync(["generate", "--model", onnx, "--prompt-file", file, "--max-tokens", "30"]);
+
+            Assert.True(code1 == 0, error1);
+            Assert.True(code2 == 0, error2);
+            Assert.Equal(fromOption, fromFile);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task ALongPromptOnAnOnnxModelIsAClearErrorNotACrash()
+    {
+        // 30 KB through the command line (the old npm ONNX Runtime build aborted reading such a command line).
+        string onnx = Path.Combine(TestPaths.Models, "stories260K-onnx");
+        string prompt = string.Concat(Enumerable.Repeat("Once upon a time. ", 1700));
+        (int code, _, string error) = await CliRun.InvokeAsync(["generate", "--model", onnx, "--prompt", prompt, "--max-tokens", "5"]);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("pad: The sequence needs", error, StringComparison.Ordinal);
+        Assert.Contains("context length is 512", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PromptAndPromptFileTogetherAreAUsageError()
+    {
+        (int code, _, string error) = await CliRun.InvokeAsync(["generate", "--model", TestPaths.Stories, "--prompt", "a", "--prompt-file", "b"]);
+        Assert.Equal(1, code);
+        Assert.Contains("exactly one of --prompt", error, StringComparison.Ordinal);
+    }
 }

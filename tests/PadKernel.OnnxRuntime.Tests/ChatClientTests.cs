@@ -57,7 +57,7 @@ public sealed class ChatClientTests
     public async Task PadRunsBaseAndRewardInOneRunPerStep(string name)
     {
         // A private model instance, so that tests running in parallel do not move its run counter.
-        using OnnxModel model = OnnxModel.Load(TestModels.Path(name));
+        using OnnxModel model = OnnxModel.Load(TestModels.Path(name), TestModels.Options(name));
         using var client = new PadChatClient(model);
         var options = new ChatOptions { MaxOutputTokens = 20, AdditionalProperties = new() { ["pad_preferences"] = Dog, ["pad_weight"] = 2.0 } };
 

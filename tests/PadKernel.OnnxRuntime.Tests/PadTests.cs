@@ -28,7 +28,7 @@ public sealed class PadTests
     public void PadRunsBaseAndRewardContextsInOneRunPerStep(string name)
     {
         // A private instance: the shared ones are used by tests running in parallel, which would move the counter.
-        using OnnxModel model = OnnxModel.Load(TestModels.Path(name));
+        using OnnxModel model = OnnxModel.Load(TestModels.Path(name), TestModels.Options(name));
         var options = new GenerationOptions { MaxTokens = 16, Temperature = 0, PadTopK = 10 };
         DecodeRequest request = PadPrompts.CreateRawRequest(model, "Once upon a time", [new Preference("The story is about a dog.", 2f)], options);
 

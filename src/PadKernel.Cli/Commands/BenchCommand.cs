@@ -4,6 +4,7 @@ using System.Globalization;
 using PadKernel.Alignment;
 using PadKernel.Decoding;
 using PadKernel.Models;
+using PadKernel.OnnxRuntime.Models;
 using Spectre.Console;
 
 namespace PadKernel.Cli.Commands;
@@ -28,26 +29,47 @@ internal static class BenchCommand
             int runCount = Math.Max(1, parse.GetValue(runs));
             using ILanguageModel loaded = context.Models.Load(parse.GetValue(model));
             string text = parse.GetRequiredValue(prompt);
-            var configurations = new (string Name, int Preferences)[] { ("plain", 0), ("PAD, 1 preference", 1), ("PAD, 3 preferences", 3) };
+            var padConfigurations = new (string Name, int Preferences)[] { ("plain", 0), ("PAD, 1 preference", 1), ("PAD, 3 preferences", 3) };
 
             // Every configuration generates the same number of tokens: the longest reward context bounds it.
             DecodeRequest longest = Request(loaded, text, 3, int.MaxValue);
             int longestContext = longest.Rewards.Max(r => r.Context.Count);
             int tokenCount = Math.Min(parse.GetValue(tokens), loaded.Info.ContextLength - longestContext);
 
-            var results = new List<(string Name, BenchResult Result)>();
-            foreach ((string name, int count) in configurations)
+            var configurations = new List<(string Name, Func<BenchResult> Measure)>();
+            foreach ((string name, int count) in padConfigurations)
             {
-                Measure(loaded, text, count, tokenCount, cancellationToken); // warm-up: JIT and tiering
-                var timed = new BenchResult[runCount];
-                for (int run = 0; run < runCount; run++)
-                {
-                    timed[run] = Measure(loaded, text, count, tokenCount, cancellationToken);
-                }
-
-                results.Add((name, BenchResult.Median(timed)));
+                configurations.Add((name, () => Measure(loaded, text, count, tokenCount, cancellationToken)));
             }
 
+            // ONNX: GenAI's own greedy loop (GenerateNextToken alone) at batch 1, 2 and 4 is the anchor for plain
+            // (one row per step) and PAD with 1 and 3 preferences (2 and 4 rows per step).
+            if (loaded is OnnxModel onnx)
+            {
+                IReadOnlyList<int> ids = Request(loaded, text, 0, tokenCount).Context;
+                foreach (int rows in new[] { 1, 2, 4 })
+                {
+                    configurations.Add(($"GenAI's own greedy loop, batch {rows}", () => MeasureNative(onnx, ids, rows, tokenCount)));
+                }
+            }
+
+            // Runs rotate through the configurations, so that a busy machine slows all of them alike.
+            var timed = configurations.Select(_ => new BenchResult[runCount]).ToArray();
+            foreach ((_, Func<BenchResult> measure) in configurations)
+            {
+                measure(); // warm-up: JIT and tiering
+            }
+
+            for (int run = 0; run < runCount; run++)
+            {
+                for (int c = 0; c < configurations.Count; c++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    timed[c][run] = configurations[c].Measure();
+                }
+            }
+
+            var results = configurations.Select((c, i) => (c.Name, Result: BenchResult.Median(timed[i]))).ToList();
             double plain = results[0].Result.TokensPerSecond;
             var table = new Table().AddColumns("decoding", "tokens/s", "vs plain", "tokens/s @ 0–100", "tokens/s @ last 100");
             foreach ((string name, BenchResult result) in results)
@@ -62,7 +84,7 @@ internal static class BenchCommand
 
             context.Console.Write(table);
             context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"model {loaded.Info.ModelId} ({loaded.Info.Runtime}), {tokenCount} tokens per run, median of {runCount} runs, prompt \"{text}\", preferences from: {string.Join(" | ", BenchPreferences)}"));
+                $"model {loaded.Info.ModelId} ({loaded.Info.Runtime}), {tokenCount} tokens per run, median of {runCount} interleaved runs, prompt \"{text}\", preferences from: {string.Join(" | ", BenchPreferences)}"));
             return Task.FromResult(0);
         });
         return command;
@@ -92,6 +114,18 @@ internal static class BenchCommand
         }
 
         // The first stamp follows the prefill, so every rate is steady-state decoding.
+        return new BenchResult(
+            Rate(stamps, 1, produced),
+            Rate(stamps, 1, Math.Min(101, produced)),
+            Rate(stamps, Math.Max(1, produced - 100), produced));
+    }
+
+    private static BenchResult MeasureNative(OnnxModel model, IReadOnlyList<int> prompt, int rows, int tokens)
+    {
+        long[] stamps = new long[tokens + 1];
+        int produced = 0;
+        stamps[0] = Stopwatch.GetTimestamp();
+        model.GenerateNativeGreedy(prompt, tokens, rows, ignoreEndOfSequence: true, onToken: _ => stamps[++produced] = Stopwatch.GetTimestamp());
         return new BenchResult(
             Rate(stamps, 1, produced),
             Rate(stamps, 1, Math.Min(101, produced)),

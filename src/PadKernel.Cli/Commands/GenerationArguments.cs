@@ -10,7 +10,11 @@ namespace PadKernel.Cli.Commands;
 internal sealed class GenerationArguments
 {
     private readonly Option<string?> _model = new("--model", "-m") { Description = "Model path or name, looked up in PADKERNEL_MODELS, the download cache, then the bundled models (default: stories260K, bundled)." };
-    private readonly Option<string> _prompt = new("--prompt", "-p") { Description = "The text to continue.", Required = true };
+    private const int MaxPromptFileChars = 16 << 20;
+
+    private readonly Option<string?> _prompt = new("--prompt", "-p") { Description = "The text to continue (or use --prompt-file)." };
+    private readonly Option<string?> _promptFile = new("--prompt-file") { Description = "Read the text to continue from this UTF-8 file, or from standard input with '-' (for long prompts)." };
+    private string? _readPrompt;
     private readonly Option<string[]> _preferences = new("--preference") { Description = "A preference to steer toward; repeat for several.", AllowMultipleArgumentsPerToken = false };
     private readonly Option<float[]> _weights = new("--weight", "-w") { Description = "Weight w of the preferences: one for all, or one per --preference (default 1)." };
     private readonly Option<int> _padTopK = new("--top-k", "-k") { Description = "PAD's candidate set K: how many top base tokens the reward re-scores.", DefaultValueFactory = _ => 10 };
@@ -24,13 +28,54 @@ internal sealed class GenerationArguments
 
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { _model, _prompt, _preferences, _weights, _padTopK, _rewardModel, _temperature, _topP, _repetitionPenalty, _seed, _maxTokens, _stop })
+        foreach (Option option in new Option[] { _model, _prompt, _promptFile, _preferences, _weights, _padTopK, _rewardModel, _temperature, _topP, _repetitionPenalty, _seed, _maxTokens, _stop })
         {
             command.Options.Add(option);
         }
     }
 
-    public string Prompt(ParseResult parse) => parse.GetRequiredValue(_prompt);
+    /// <summary>Gets the prompt from --prompt or --prompt-file (exactly one); a file or stdin is read once.</summary>
+    public string Prompt(ParseResult parse)
+    {
+        string? text = parse.GetValue(_prompt);
+        string? file = parse.GetValue(_promptFile);
+        if ((text is null) == (file is null))
+        {
+            throw new ArgumentException("Give the prompt with exactly one of --prompt TEXT or --prompt-file PATH ('-' reads standard input).");
+        }
+
+        return text ?? (_readPrompt ??= ReadPromptFile(file!));
+    }
+
+    // Bounded: a path to a device or a huge file must end in a clear error, not an out-of-memory abort.
+    private static string ReadPromptFile(string path)
+    {
+        if (path == "-")
+        {
+            return ReadBounded(Console.In, "standard input");
+        }
+
+        using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+        return ReadBounded(reader, path);
+    }
+
+    private static string ReadBounded(TextReader reader, string source)
+    {
+        var text = new System.Text.StringBuilder();
+        char[] chunk = new char[81920];
+        int read;
+        while ((read = reader.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (text.Length + read > MaxPromptFileChars)
+            {
+                throw new ArgumentException($"--prompt-file {source}: the prompt is longer than {MaxPromptFileChars} characters.");
+            }
+
+            text.Append(chunk, 0, read);
+        }
+
+        return text.ToString();
+    }
 
     public IReadOnlyList<Preference> Preferences(ParseResult parse)
     {

@@ -1,9 +1,8 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Numerics.Tensors;
+using PadKernel.Alignment;
 using PadKernel.Models;
 using PadKernel.OnnxRuntime.Native;
+using PadKernel.OnnxRuntime.Validation;
 using PadKernel.Text;
 using PadKernel.Tokenizers;
 
@@ -11,29 +10,27 @@ namespace PadKernel.OnnxRuntime.Models;
 
 /// <summary>
 /// A language model from an ONNX Runtime GenAI folder (<c>genai_config.json</c> + decoder <c>.onnx</c> + tokenizer),
-/// run by ONNX Runtime with a per-sequence KV cache. Several sequences advance in one session run
-/// (<see cref="DecodeBatch"/>), which is how PAD evaluates its base and reward contexts together.
+/// run by ONNX Runtime GenAI: each sequence is a row of a GenAI generator, which keeps the KV cache and appends
+/// every token through its own search. Contexts prefilled together (<see cref="Prefill"/>) are rows of one batched
+/// generator, which is how PAD evaluates its base and reward contexts in one forward call per step.
 /// </summary>
 public sealed class OnnxModel : ILanguageModel
 {
-    private readonly InferenceSession session;
-    private readonly nint[] inputNames;
-    private readonly nint[] outputNames;
     private const long SmallModelBytes = 64L << 20;
 
-    private long runCount;
+    private readonly ModelHandle _handle;
+    private readonly bool _batchContexts;
+    private long _runCount;
+    private volatile bool _disposed;
+    private readonly Lock _tokenizerGate = new();
+    private TokenizerHandle? _genAITokenizer;
 
-    // Some GenAI exports (their attention-mask subgraph) accept several new tokens only when the past is empty;
-    // once such a model rejects a chunked append, later appends after a non-empty past go one token per run.
-    private volatile bool chunkedAppendRejected;
-
-    private OnnxModel(string folder, GenAIConfig config, InferenceSession session, DecoderBinding binding, ITokenizer tokenizer, bool isChatModel, bool paddedBatches)
+    private OnnxModel(string folder, GenAIConfig config, ModelHandle handle, ITokenizer tokenizer, bool isChatModel, bool batchContexts)
     {
-        PaddedBatches = paddedBatches;
         Folder = folder;
         Config = config;
-        this.session = session;
-        Binding = binding;
+        _handle = handle;
+        _batchContexts = batchContexts;
         Tokenizer = tokenizer;
         Info = new ModelInfo
         {
@@ -46,19 +43,6 @@ public sealed class OnnxModel : ILanguageModel
             Runtime = OnnxModelLoader.RuntimeName,
             IsChatModel = isChatModel,
         };
-
-        inputNames = new nint[session.Inputs.Count];
-        for (int i = 0; i < inputNames.Length; i++)
-        {
-            inputNames[i] = session.InputNamePointer(i);
-        }
-
-        outputNames = new nint[1 + binding.Present.Length];
-        outputNames[0] = session.OutputNamePointer(binding.Logits);
-        for (int i = 0; i < binding.Present.Length; i++)
-        {
-            outputNames[1 + i] = session.OutputNamePointer(binding.Present[i]);
-        }
     }
 
     /// <inheritdoc/>
@@ -73,25 +57,19 @@ public sealed class OnnxModel : ILanguageModel
     /// <summary>Gets the parsed <c>genai_config.json</c>.</summary>
     public GenAIConfig Config { get; }
 
-    /// <summary>Gets the decoder's inputs as the session reports them.</summary>
-    public IReadOnlyList<TensorInfo> Inputs => session.Inputs;
+    /// <summary>Gets the number of model runs (a prompt prefill or one step of a generator, all its rows together) so far, for diagnostics and tests.</summary>
+    public long RunCount => Interlocked.Read(ref _runCount);
 
-    /// <summary>Gets the decoder's outputs as the session reports them.</summary>
-    public IReadOnlyList<TensorInfo> Outputs => session.Outputs;
-
-    /// <summary>Gets the number of session runs (forward calls) made so far, for diagnostics and tests.</summary>
-    public long RunCount => Interlocked.Read(ref runCount);
-
-    internal DecoderBinding Binding { get; }
-
-    /// <summary>Gets a value indicating whether sequences of different lengths can share a run (left-padded pasts).</summary>
-    internal bool PaddedBatches { get; }
+    /// <summary>Gets the number of GenAI objects (models, generators, tensors, ...) alive in this process, for leak checks.</summary>
+    public static long LiveNativeObjects => GenAIHandle.LiveCount;
 
     /// <summary>Loads a GenAI model folder.</summary>
     /// <param name="folder">The folder holding <c>genai_config.json</c>.</param>
-    /// <param name="options">Library, provider, threading and tokenizer options.</param>
+    /// <param name="options">Provider, batching and tokenizer options.</param>
     /// <exception cref="ModelFormatException">A file is missing or inconsistent; the message names the file and key.</exception>
-    /// <exception cref="OnnxRuntimeNotFoundException">The native ONNX Runtime library is missing.</exception>
+    /// <exception cref="VocabularyMismatchException">The tokenizer knows more ids than the model has logits.</exception>
+    /// <exception cref="ExecutionProviderUnavailableException">The execution provider is not in the installed GenAI package.</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">The native GenAI library is missing for this platform.</exception>
     public static OnnxModel Load(string folder, OnnxRuntimeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -102,6 +80,11 @@ public sealed class OnnxModel : ILanguageModel
             throw new ModelFormatException(folder, "model folder not found.");
         }
 
+        // Hostile-input checks on the files GenAI's native parsers read (size caps, regular files, paths inside the folder).
+        GenAIFolderValidator.Validate(folder);
+
+        // Read managed first: every missing or mistyped key becomes a ModelFormatException naming the file and key
+        // before GenAI's native JSON parser sees the file.
         GenAIConfig config = GenAIConfig.Load(folder);
         string configPath = Path.Combine(folder, GenAIConfig.FileName);
         string onnxPath = Path.Combine(folder, config.Decoder.FileName);
@@ -111,48 +94,65 @@ public sealed class OnnxModel : ILanguageModel
         }
 
         ITokenizer tokenizer = (options.TokenizerFactory ?? DefaultTokenizer)(folder);
-        if (tokenizer.VocabularySize < config.VocabularySize)
+        if (options.ValidateTokenizerVocabulary && tokenizer.VocabularySize > config.VocabularySize)
+        {
+            throw new VocabularyMismatchException(
+                $"The tokenizer of '{folder}' knows {tokenizer.VocabularySize} token ids but the model has logits for only {config.VocabularySize} " +
+                $"(key 'model.vocab_size' in {configPath}); text would produce ids the model cannot read. Use the tokenizer.json that belongs to this model, " +
+                $"or set {nameof(OnnxRuntimeOptions)}.{nameof(OnnxRuntimeOptions.ValidateTokenizerVocabulary)} = false to drive it with token ids below {config.VocabularySize}.");
+        }
+
+        if (tokenizer.VocabularySize < config.VocabularySize && options.ValidateTokenizerVocabulary)
         {
             throw new ModelFormatException(configPath, $"key 'model.vocab_size' is {config.VocabularySize}, but the tokenizer knows only {tokenizer.VocabularySize} tokens.");
         }
 
-        var sessionOptions = new OnnxRuntimeOptions
-        {
-            NativeLibraryPath = options.NativeLibraryPath,
-            ExecutionProvider = options.ExecutionProvider,
-            DeviceId = options.DeviceId,
-            GraphOptimizationLevel = options.GraphOptimizationLevel,
-            IntraOpThreads = options.IntraOpThreads ?? config.Decoder.IntraOpThreads ?? DefaultIntraOpThreads(onnxPath),
-            InterOpThreads = options.InterOpThreads ?? config.Decoder.InterOpThreads,
-        };
-
-        InferenceSession session;
-        try
-        {
-            session = new InferenceSession(onnxPath, sessionOptions, config.Decoder.SessionConfigEntries, config.Decoder.LogId);
-        }
-        catch (OnnxRuntimeException ex) when (ex.ErrorCode is OnnxRuntimeErrorCode.InvalidProtobuf or OnnxRuntimeErrorCode.InvalidGraph or OnnxRuntimeErrorCode.NoSuchFile or OnnxRuntimeErrorCode.Fail)
-        {
-            throw new ModelFormatException(onnxPath, $"ONNX Runtime cannot load this model: {ex.Message}", ex);
-        }
-
-        try
-        {
-            DecoderBinding binding = DecoderBinding.Resolve(config, session, configPath);
-            // GroupQueryAttention reads each row's length from the mask and places new keys by it, which assumes a
-            // layout other than our left padding; such models batch only sequences of equal length.
-            bool paddedBatches = !OnnxOperatorScan.Contains(onnxPath, "GroupQueryAttention");
-            return new OnnxModel(folder, config, session, binding, tokenizer, HasChatTemplate(folder), paddedBatches);
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        int? threads = options.IntraOpThreads ?? config.Decoder.IntraOpThreads ?? DefaultIntraOpThreads(onnxPath);
+        ModelHandle handle = CreateNativeModel(folder, configPath, options, threads);
+        return new OnnxModel(folder, config, handle, tokenizer, HasChatTemplate(folder), options.BatchContexts);
     }
 
     /// <inheritdoc/>
-    public IModelSequence CreateSequence() => new OnnxModelSequence(this);
+    public IModelSequence CreateSequence()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new OnnxModelSequence(this);
+    }
+
+    /// <inheritdoc/>
+    public void Prefill(ReadOnlySpan<IModelSequence> sequences, IReadOnlyList<IReadOnlyList<int>> contexts)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        if (sequences.Length != contexts.Count)
+        {
+            throw new ArgumentException($"{sequences.Length} sequences but {contexts.Count} contexts.", nameof(contexts));
+        }
+
+        OnnxModelSequence[] own = Own(sequences);
+        if (!_batchContexts || own.Length == 1)
+        {
+            for (int i = 0; i < own.Length; i++)
+            {
+                own[i].Append(contexts[i].ToArray());
+            }
+
+            return;
+        }
+
+        foreach (OnnxModelSequence sequence in own)
+        {
+            if (sequence.Group is not null)
+            {
+                throw new ArgumentException("Prefill takes new, empty sequences.", nameof(sequences));
+            }
+        }
+
+        GeneratorGroup group = GeneratorGroup.Start(this, contexts);
+        for (int i = 0; i < own.Length; i++)
+        {
+            own[i].Bind(group, i);
+        }
+    }
 
     /// <inheritdoc/>
     public void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens)
@@ -162,11 +162,215 @@ public sealed class OnnxModel : ILanguageModel
             throw new ArgumentException($"{sequences.Length} sequences but {tokens.Length} tokens.", nameof(tokens));
         }
 
-        if (sequences.IsEmpty)
+        OnnxModelSequence[] own = Own(sequences);
+        CheckTokens(tokens);
+
+        // Each generator advances once, with its rows' tokens in row order; a batched generator needs all its rows.
+        Span<int> buffer = stackalloc int[16];
+        for (int i = 0; i < own.Length; i++)
         {
-            return;
+            GeneratorGroup group = own[i].Group ?? throw new InvalidOperationException("A sequence must be prefilled (appended to) before DecodeBatch.");
+            if (own[i].Row != 0)
+            {
+                continue;
+            }
+
+            Span<int> rowTokens = group.Rows <= buffer.Length ? buffer[..group.Rows] : new int[group.Rows];
+            int found = 0;
+            for (int j = 0; j < own.Length; j++)
+            {
+                if (ReferenceEquals(own[j].Group, group))
+                {
+                    rowTokens[own[j].Row] = tokens[j];
+                    found++;
+                }
+            }
+
+            if (found != group.Rows)
+            {
+                throw new InvalidOperationException($"A batched generator's {group.Rows} rows advance together; {found} of them were passed.");
+            }
+
+            group.Step(rowTokens);
+        }
+    }
+
+    /// <summary>
+    /// Runs ONNX Runtime GenAI's own greedy loop (<c>GenerateNextToken</c> alone, no PadKernel stage) with
+    /// <paramref name="rows"/> copies of <paramref name="prompt"/> in one generator: the reference that PadKernel's
+    /// decoding is compared with, token for token in tests and step for step in <c>pad bench</c>.
+    /// </summary>
+    /// <param name="prompt">The prompt ids (BOS included if wanted).</param>
+    /// <param name="maxNewTokens">How many tokens to generate at most.</param>
+    /// <param name="rows">The generator's batch size.</param>
+    /// <param name="ignoreEndOfSequence">Whether to keep going past end-of-sequence ids (GenAI's <c>min_length</c>).</param>
+    /// <param name="onToken">Called after each step with row 0's token (for timing).</param>
+    /// <returns>Row 0's generated ids (an end-of-sequence id included when GenAI stopped on it).</returns>
+    public IReadOnlyList<int> GenerateNativeGreedy(IReadOnlyList<int> prompt, int maxNewTokens, int rows = 1, bool ignoreEndOfSequence = false, Action<int>? onToken = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        CheckTokens([.. prompt]);
+        int total = Math.Min(Info.ContextLength, prompt.Count + maxNewTokens);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        NativeMethods.Check(NativeMethods.OgaCreateGeneratorParams(_handle, out nint rawParams), "GenAI could not create generator parameters");
+        using var parameters = new GeneratorParamsHandle(rawParams);
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "batch_size", rows), "batch_size");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "max_length", total), "max_length");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchBool(parameters, "do_sample", false), "do_sample");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "min_length", ignoreEndOfSequence ? total : 0), "min_length");
+        NativeMethods.Check(NativeMethods.OgaCreateGenerator(_handle, parameters, out nint raw), "GenAI could not create a generator");
+        using var generator = new GeneratorHandle(raw);
+        NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint rawSequences), "GenAI could not create a token sequence list");
+        using (var sequences = new SequencesHandle(rawSequences))
+        {
+            int[] ids = [.. prompt];
+            unsafe
+            {
+                fixed (int* p = ids)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        NativeMethods.Check(NativeMethods.OgaAppendTokenSequence(p, (nuint)ids.Length, sequences), "GenAI could not add a prompt");
+                    }
+                }
+            }
+
+            NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokenSequences(generator, sequences), "GenAI could not run the prompt");
         }
 
+        var output = new List<int>(maxNewTokens);
+        while (output.Count < maxNewTokens && !NativeMethods.OgaGenerator_IsDone(generator))
+        {
+            NativeMethods.Check(NativeMethods.OgaGenerator_GenerateNextToken(generator), "GenAI could not generate");
+            int token;
+            unsafe
+            {
+                NativeMethods.Check(NativeMethods.OgaGenerator_GetNextTokens(generator, out int* next, out nuint _), "GenAI next tokens");
+                token = next[0];
+            }
+
+            output.Add(token);
+            onToken?.Invoke(token);
+
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Renders a conversation with a Jinja chat template through ONNX Runtime GenAI's <c>ApplyChatTemplate</c>:
+    /// <paramref name="template"/>, or the folder's own <c>chat_template</c> when null. <c>bos_token</c> and
+    /// <c>eos_token</c> come from the folder's tokenizer configuration.
+    /// </summary>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="addGenerationPrompt">Whether to end with the assistant's turn header.</param>
+    /// <param name="template">A template string, or null for the folder's.</param>
+    /// <returns>The rendered prompt text (control-token strings included, as the template writes them).</returns>
+    /// <exception cref="OnnxRuntimeException">The template is invalid or raised an error (GenAI's message).</exception>
+    public string ApplyChatTemplate(IReadOnlyList<PadKernel.Prompts.PromptMessage> messages, bool addGenerationPrompt, string? template = null)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var json = new System.Text.Json.Nodes.JsonArray();
+        foreach (PadKernel.Prompts.PromptMessage message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            json.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["role"] = message.Role.ToString().ToLowerInvariant(),
+                ["content"] = message.Text,
+            });
+        }
+
+        lock (_tokenizerGate)
+        {
+            NativeMethods.Check(
+                NativeMethods.OgaTokenizerApplyChatTemplate(GenAITokenizer(), template, json.ToJsonString(), null, addGenerationPrompt, out nint text),
+                "GenAI could not apply the chat template");
+            return NativeMethods.TakeString(text);
+        }
+    }
+
+    /// <summary>
+    /// Encodes text with GenAI's own tokenizer as it is configured by default (no BOS; control-token strings in the
+    /// text become control ids). Used to compare it with PadKernel's tokenizer and Hugging Face's.
+    /// </summary>
+    internal int[] EncodeWithGenAI(string text)
+    {
+        lock (_tokenizerGate)
+        {
+            NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint raw), "GenAI could not create a token sequence list");
+            using var sequences = new SequencesHandle(raw);
+            NativeMethods.Check(NativeMethods.OgaTokenizerEncode(GenAITokenizer(), text, sequences), "GenAI could not encode the text");
+            unsafe
+            {
+                return new ReadOnlySpan<int>(NativeMethods.OgaSequencesGetSequenceData(sequences, 0), (int)NativeMethods.OgaSequencesGetSequenceCount(sequences, 0)).ToArray();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _disposed = true;
+        lock (_tokenizerGate)
+        {
+            _genAITokenizer?.Dispose();
+        }
+
+        _handle.Dispose();
+    }
+
+    /// <summary>Gets the native model, which every generator holds a reference on (so disposing the model while sequences live is safe).</summary>
+    internal ModelHandle Handle => _handle;
+
+    /// <summary>Gets or sets a value indicating whether the model refused a several-token append over a non-empty past.</summary>
+    internal bool ChunkedAppendRejected { get; set; }
+
+    internal void CountRun() => Interlocked.Increment(ref _runCount);
+
+    internal void CheckTokens(ReadOnlySpan<int> tokens)
+    {
+        foreach (int token in tokens)
+        {
+            if ((uint)token >= (uint)Info.VocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(tokens), token, $"Token id {token} is outside the vocabulary of {Info.ModelId} (0..{Info.VocabularySize - 1}).");
+            }
+        }
+    }
+
+    /// <summary>Creates a generator with <paramref name="rows"/> rows and greedy search (the token is always forced).</summary>
+    internal GeneratorHandle CreateGenerator(int rows)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        NativeMethods.Check(NativeMethods.OgaCreateGeneratorParams(_handle, out nint rawParams), "GenAI could not create generator parameters");
+        using var parameters = new GeneratorParamsHandle(rawParams);
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "batch_size", rows), "batch_size");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "max_length", Info.ContextLength), "max_length");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchBool(parameters, "do_sample", false), "do_sample");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "min_length", 0), "min_length");
+        NativeMethods.Check(NativeMethods.OgaGeneratorParamsSetSearchNumber(parameters, "repetition_penalty", 1), "repetition_penalty");
+        NativeMethods.Check(NativeMethods.OgaCreateGenerator(_handle, parameters, out nint raw), "GenAI could not create a generator");
+        return new GeneratorHandle(raw);
+    }
+
+    // Created on first use, under _tokenizerGate.
+    private TokenizerHandle GenAITokenizer()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_genAITokenizer is null)
+        {
+            NativeMethods.Check(NativeMethods.OgaCreateTokenizer(_handle, out nint raw), "GenAI could not create the tokenizer");
+            _genAITokenizer = new TokenizerHandle(raw);
+        }
+
+        return _genAITokenizer;
+    }
+
+    private OnnxModelSequence[] Own(ReadOnlySpan<IModelSequence> sequences)
+    {
         var own = new OnnxModelSequence[sequences.Length];
         for (int i = 0; i < sequences.Length; i++)
         {
@@ -175,6 +379,7 @@ public sealed class OnnxModel : ILanguageModel
                 throw new ArgumentException("Every sequence must have been created by this model.", nameof(sequences));
             }
 
+            sequence.ThrowIfDisposed();
             for (int j = 0; j < i; j++)
             {
                 if (ReferenceEquals(own[j], sequence))
@@ -186,299 +391,92 @@ public sealed class OnnxModel : ILanguageModel
             own[i] = sequence;
         }
 
-        if (!PaddedBatches && own.Any(s => s.Length != own[0].Length))
-        {
-            for (int i = 0; i < own.Length; i++)
-            {
-                Forward([own[i]], tokens.Slice(i, 1), 1);
-            }
-
-            return;
-        }
-
-        Forward(own, tokens, 1);
+        return own;
     }
 
-    /// <inheritdoc/>
-    public void Dispose() => session.Dispose();
-
-    /// <summary>Appends tokens to one sequence: one run, or one run per token where the model cannot extend a non-empty past by several tokens.</summary>
-    internal void Append(OnnxModelSequence sequence, ReadOnlySpan<int> tokens)
+    private static ModelHandle CreateNativeModel(string folder, string configPath, OnnxRuntimeOptions options, int? intraOpThreads)
     {
-        if (tokens.Length == 1 || sequence.Length == 0 || !chunkedAppendRejected)
-        {
-            try
-            {
-                Forward([sequence], tokens, tokens.Length);
-                return;
-            }
-            catch (OnnxRuntimeException) when (tokens.Length > 1 && sequence.Length > 0)
-            {
-                chunkedAppendRejected = true;
-            }
-        }
-
-        for (int i = 0; i < tokens.Length; i++)
-        {
-            Forward([sequence], tokens.Slice(i, 1), 1);
-        }
-    }
-
-    /// <summary>
-    /// One session run: every sequence appends <paramref name="step"/> tokens (row-major in <paramref name="tokens"/>).
-    /// Pasts of different lengths are left-padded to the longest, with attention-mask zeros over the padding.
-    /// </summary>
-    internal unsafe void Forward(ReadOnlySpan<OnnxModelSequence> sequences, ReadOnlySpan<int> tokens, int step)
-    {
-        DecoderBinding b = Binding;
-        int batch = sequences.Length;
-        int maxPast = 0;
-        for (int i = 0; i < batch; i++)
-        {
-            OnnxModelSequence sequence = sequences[i];
-            sequence.ThrowIfDisposed();
-            if (sequence.Length + step > Info.ContextLength)
-            {
-                throw new ContextLengthExceededException(sequence.Length + step, Info.ContextLength);
-            }
-
-            maxPast = Math.Max(maxPast, sequence.Length);
-        }
-
-        foreach (int token in tokens)
-        {
-            if ((uint)token >= (uint)Info.VocabularySize)
-            {
-                throw new ArgumentOutOfRangeException(nameof(tokens), token, $"Token id {token} is outside the vocabulary of {Info.ModelId} (0..{Info.VocabularySize - 1}).");
-            }
-        }
-
-        // Steady PAD state: the same sequences as the last batched run, whose presents become these pasts as they are.
-        BatchResidency? resident = batch > 1 && sequences[0].Residency is { } r0 && r0.Matches(sequences) ? r0 : null;
-        if (resident is null)
-        {
-            foreach (OnnxModelSequence sequence in sequences)
-            {
-                sequence.Materialize();
-            }
-        }
-
-        int total = maxPast + step;
-        int cacheCount = b.Past.Length;
-        int bytesPerPosition = sequences[0].BytesPerPosition;
-        bool direct = batch == 1;
-
-        // Scratch: ids, mask, positions (8 bytes per element covers int64) and, for batches, the padded pasts.
-        int idsBytes = batch * step * 8, maskBytes = batch * total * 8, posBytes = batch * step * 8;
-        long pastBytes = direct || resident is not null ? 0 : (long)batch * maxPast * bytesPerPosition;
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(idsBytes + maskBytes + posBytes + 8);
-        GCHandle pin = GCHandle.Alloc(scratch, GCHandleType.Pinned);
-
-        byte* pastBase = null;
-        Span<nint> inputs = inputNames.Length <= 512 ? stackalloc nint[inputNames.Length] : new nint[inputNames.Length];
-        Span<nint> outputs = outputNames.Length <= 512 ? stackalloc nint[outputNames.Length] : new nint[outputNames.Length];
-        inputs.Clear();
-        outputs.Clear();
+        string provider = options.ExecutionProvider?.Trim().ToLowerInvariant() ?? "cpu";
+        ConfigHandle config;
         try
         {
-            // Padded batch pasts live in native memory: they can exceed an array's 2 GB on large models.
-            pastBase = pastBytes == 0 ? null : (byte*)NativeMemory.Alloc((nuint)(pastBytes * cacheCount));
-            byte* basePtr = (byte*)pin.AddrOfPinnedObject();
-            Span<long> shape = stackalloc long[5];
-            nint memory = InferenceSession.CpuMemoryInfo;
-
-            // input_ids [batch, step]
-            byte* ids = basePtr;
-            for (int i = 0; i < tokens.Length; i++)
-            {
-                WriteInteger(ids, b.InputIdsType, i, tokens[i]);
-            }
-
-            shape[0] = batch;
-            shape[1] = step;
-            inputs[b.InputIds] = NativeMethods.CreateTensor(memory, ids, (nuint)(tokens.Length * Size(b.InputIdsType)), shape[..2], b.InputIdsType);
-
-            if (b.AttentionMask >= 0)
-            {
-                byte* mask = basePtr + idsBytes;
-                for (int r = 0; r < batch; r++)
-                {
-                    int pad = maxPast - sequences[r].Length;
-                    for (int t = 0; t < total; t++)
-                    {
-                        WriteInteger(mask, b.AttentionMaskType, (r * total) + t, t < pad ? 0 : 1);
-                    }
-                }
-
-                shape[0] = batch;
-                shape[1] = total;
-                inputs[b.AttentionMask] = NativeMethods.CreateTensor(memory, mask, (nuint)(batch * total * Size(b.AttentionMaskType)), shape[..2], b.AttentionMaskType);
-            }
-
-            if (b.PositionIds >= 0)
-            {
-                byte* positions = basePtr + idsBytes + maskBytes;
-                for (int r = 0; r < batch; r++)
-                {
-                    for (int s = 0; s < step; s++)
-                    {
-                        WriteInteger(positions, b.PositionIdsType, (r * step) + s, sequences[r].Length + s);
-                    }
-                }
-
-                shape[0] = batch;
-                shape[1] = step;
-                inputs[b.PositionIds] = NativeMethods.CreateTensor(memory, positions, (nuint)(batch * step * Size(b.PositionIdsType)), shape[..2], b.PositionIdsType);
-            }
-
-            // Past: [2, batch, heads, past, head_size] (combined) or [batch, heads, past, head_size] (split).
-            int rank = 0;
-            if (b.Planes == 2)
-            {
-                shape[rank++] = 2;
-            }
-
-            shape[rank++] = batch;
-            shape[rank++] = b.Heads;
-            shape[rank++] = maxPast;
-            shape[rank++] = b.HeadSize;
-            for (int c = 0; c < cacheCount; c++)
-            {
-                if (resident is not null)
-                {
-                    inputs[b.Past[c]] = resident.Present(c);
-                }
-                else if (direct)
-                {
-                    fixed (byte* cache = sequences[0].CacheBuffer(c))
-                    {
-                        // The cache array is allocated pinned, so the pointer stays valid after this block.
-                        inputs[b.Past[c]] = NativeMethods.CreateTensor(memory, cache, (nuint)(maxPast * bytesPerPosition), shape[..rank], b.CacheType);
-                    }
-                }
-                else
-                {
-                    byte* past = pastBase + (c * pastBytes);
-                    for (int r = 0; r < batch; r++)
-                    {
-                        sequences[r].LoadPast(c, past, batch, r, maxPast, maxPast - sequences[r].Length);
-                    }
-
-                    inputs[b.Past[c]] = NativeMethods.CreateTensor(memory, past, (nuint)pastBytes, shape[..rank], b.CacheType);
-                }
-            }
-
-            session.Run(inputNames, inputs, outputNames, outputs);
-            Interlocked.Increment(ref runCount);
-
-            // Logits [batch, step_out, vocabulary]: keep the last position of each row.
-            int outRank = NativeMethods.GetTensorShape(outputs[0], shape);
-            if (outRank != 3 || shape[0] != batch || shape[2] != Info.VocabularySize)
-            {
-                throw new OnnxRuntimeException(OnnxRuntimeErrorCode.Fail, $"unexpected logits shape [{string.Join(", ", shape[..outRank].ToArray())}]");
-            }
-
-            int positionsOut = (int)shape[1];
-            byte* logits = (byte*)NativeMethods.GetTensorData(outputs[0]);
-            int vocab = Info.VocabularySize;
-            for (int r = 0; r < batch; r++)
-            {
-                long offset = ((long)r * positionsOut + positionsOut - 1) * vocab;
-                Span<float> destination = sequences[r].LogitsBuffer;
-                if (b.LogitsType == TensorElementType.Float16)
-                {
-                    TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>((Half*)logits + offset, vocab), destination);
-                }
-                else
-                {
-                    new ReadOnlySpan<float>((float*)logits + offset, vocab).CopyTo(destination);
-                }
-            }
-
-            // Present: [.., batch, heads, total, head_size]. A single sequence copies it into its own cache; a batch
-            // keeps the tensors as its residency, each row's positions after its padding.
-            if (direct)
-            {
-                OnnxModelSequence sequence = sequences[0];
-                sequence.EnsureCapacity(sequence.Length + step);
-                for (int c = 0; c < cacheCount; c++)
-                {
-                    sequence.StorePresent(c, (byte*)NativeMethods.GetTensorData(outputs[1 + c]), 1, 0, total, 0, sequence.Length + step);
-                }
-            }
-            else if (resident is not null)
-            {
-                // The borrowed pasts are released here, with the residency's previous presents.
-                foreach (int index in b.Past)
-                {
-                    inputs[index] = 0;
-                }
-
-                resident.Advance(outputs[1..], total);
-            }
-            else
-            {
-                var presents = outputs[1..].ToArray();
-                outputs[1..].Clear();
-                var residency = new BatchResidency(sequences.ToArray(), presents, total);
-                for (int r = 0; r < batch; r++)
-                {
-                    sequences[r].Reside(residency, r, maxPast - sequences[r].Length);
-                }
-            }
-
-            for (int r = 0; r < batch; r++)
-            {
-                sequences[r].Advance(sequences[r].Length + step);
-            }
+            NativeMethods.Check(NativeMethods.OgaCreateConfig(folder, out nint raw), "reading the model folder");
+            config = new ConfigHandle(raw);
         }
-        catch
+        catch (DllNotFoundException ex)
         {
-            // A failed run leaves the caches as they were; the logits no longer match them.
-            for (int r = 0; r < batch; r++)
-            {
-                sequences[r].InvalidateLogits();
-            }
-
-            throw;
+            throw new OnnxRuntimeNotFoundException(
+                $"The native ONNX Runtime GenAI library (onnxruntime-genai) was not found for {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}; " +
+                "it comes with the Microsoft.ML.OnnxRuntimeGenAI NuGet package (linux-x64/arm64, win-x64/arm64, osx-arm64).", ex);
         }
-        finally
+        catch (OnnxRuntimeException ex)
         {
-            if (resident is not null)
+            throw new ModelFormatException(configPath, ex.Message, ex);
+        }
+
+        using (config)
+        {
+            // The folder's provider_options are replaced by the one asked for, so results do not depend on what the
+            // exporting machine had.
+            NativeMethods.Check(NativeMethods.OgaConfigClearProviders(config), "clearing providers");
+            if (intraOpThreads is int threads)
             {
-                // Pasts borrowed from the residency stay its own (also when the run failed).
-                foreach (int index in b.Past)
-                {
-                    inputs[index] = 0;
-                }
+                NativeMethods.Check(
+                    NativeMethods.OgaConfigOverlay(config, $"{{\"model\":{{\"decoder\":{{\"session_options\":{{\"intra_op_num_threads\":{threads}}}}}}}}}"),
+                    "setting intra_op_num_threads");
             }
 
-            foreach (nint value in inputs)
+            if (provider != "cpu")
             {
-                if (value != 0)
-                {
-                    NativeMethods.ReleaseValue(value);
-                }
+                AppendProvider(config, provider, options.DeviceId);
             }
 
-            foreach (nint value in outputs)
+            try
             {
-                if (value != 0)
-                {
-                    NativeMethods.ReleaseValue(value);
-                }
+                NativeMethods.Check(NativeMethods.OgaCreateModelFromConfig(config, out nint model), "loading the model");
+                return new ModelHandle(model);
             }
-
-            pin.Free();
-            ArrayPool<byte>.Shared.Return(scratch);
-            NativeMemory.Free(pastBase);
+            catch (OnnxRuntimeException ex) when (provider != "cpu")
+            {
+                throw Unavailable(provider, ex);
+            }
+            catch (OnnxRuntimeException ex)
+            {
+                throw new ModelFormatException(folder, ex.Message, ex);
+            }
         }
     }
 
-    /// <summary>
-    /// One thread for small graphs, whose per-operator work is too short to repay the thread pool's synchronisation
-    /// (stories260K runs about 1.6x faster on one thread than on ORT's default pool); ORT's default otherwise.
-    /// </summary>
+    private static void AppendProvider(ConfigHandle config, string provider, int? deviceId)
+    {
+        try
+        {
+            NativeMethods.Check(NativeMethods.OgaConfigAppendProvider(config, provider), $"adding execution provider '{provider}'");
+            if (deviceId is int id)
+            {
+                NativeMethods.Check(NativeMethods.OgaConfigSetProviderOption(config, provider, "device_id", id.ToString(System.Globalization.CultureInfo.InvariantCulture)), "device_id");
+            }
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw Unavailable(provider, ex);
+        }
+    }
+
+    private static ExecutionProviderUnavailableException Unavailable(string provider, OnnxRuntimeException ex)
+    {
+        string package = provider switch
+        {
+            "cuda" => "Microsoft.ML.OnnxRuntimeGenAI.Cuda",
+            "dml" => "Microsoft.ML.OnnxRuntimeGenAI.DirectML (Windows)",
+            _ => "the Microsoft.ML.OnnxRuntimeGenAI package built for that provider",
+        };
+        return new ExecutionProviderUnavailableException(
+            provider,
+            $"The execution provider '{provider}' is not available in the installed ONNX Runtime GenAI package; install {package} instead of Microsoft.ML.OnnxRuntimeGenAI, or use 'cpu'. ({ex.Message})",
+            ex);
+    }
+
     private static int? DefaultIntraOpThreads(string onnxPath)
     {
         long bytes = new FileInfo(onnxPath).Length;
@@ -489,20 +487,6 @@ public sealed class OnnxModel : ILanguageModel
         }
 
         return bytes < SmallModelBytes ? 1 : null;
-    }
-
-    private static int Size(TensorElementType type) => type == TensorElementType.Int64 ? 8 : 4;
-
-    private static unsafe void WriteInteger(byte* buffer, TensorElementType type, int index, long value)
-    {
-        if (type == TensorElementType.Int64)
-        {
-            ((long*)buffer)[index] = value;
-        }
-        else
-        {
-            ((int*)buffer)[index] = (int)value;
-        }
     }
 
     private static ITokenizer DefaultTokenizer(string folder) => HuggingFaceTokenizer.Load(folder);

@@ -12,4 +12,11 @@ public sealed class VocabularyMismatchException : PadKernelException
                "and no base token's text maps to a token the reward model knows; PAD compares token-level probabilities through that mapping.")
     {
     }
+
+    /// <summary>Initializes a new instance of the <see cref="VocabularyMismatchException"/> class with a message that names both sides.</summary>
+    /// <param name="message">Which vocabularies differ and what to do about it.</param>
+    public VocabularyMismatchException(string message)
+        : base(message)
+    {
+    }
 }

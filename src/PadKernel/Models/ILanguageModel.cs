@@ -28,4 +28,30 @@ public interface ILanguageModel : IDisposable
     /// <param name="sequences">Sequences created by this model; each appears at most once.</param>
     /// <param name="tokens">The token to append to each sequence, in the same order.</param>
     void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens);
+
+    /// <summary>
+    /// Prefills new sequences of this model, one context each, so that they can then advance together through
+    /// <see cref="DecodeBatch"/>. Runtimes whose native batch is fixed when it starts (ONNX Runtime GenAI's generator)
+    /// make the sequences rows of one batch here; the default appends each context on its own.
+    /// </summary>
+    /// <param name="sequences">Empty sequences created by this model.</param>
+    /// <param name="contexts">The tokens to append to each sequence, in the same order.</param>
+    void Prefill(ReadOnlySpan<IModelSequence> sequences, IReadOnlyList<IReadOnlyList<int>> contexts)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        if (sequences.Length != contexts.Count)
+        {
+            throw new ArgumentException($"{sequences.Length} sequences but {contexts.Count} contexts.", nameof(contexts));
+        }
+
+        for (int i = 0; i < sequences.Length; i++)
+        {
+            sequences[i].Append(contexts[i] switch
+            {
+                int[] array => array,
+                List<int> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+                IReadOnlyList<int> other => other.ToArray(),
+            });
+        }
+    }
 }

@@ -28,6 +28,11 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
 
     public int EndOfSequenceAfter { get; init; } = int.MaxValue;
 
+    /// <summary>Gets the context length from which every logit is replaced by <see cref="PoisonValue"/>.</summary>
+    public int PoisonAfter { get; init; } = int.MaxValue;
+
+    public float PoisonValue { get; init; } = float.NaN;
+
     public IModelSequence CreateSequence() => new Sequence(this);
 
     public void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens)
@@ -84,6 +89,19 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
             if (_tokens.Count >= model.EndOfSequenceAfter)
             {
                 _logits[2] = 100f;
+            }
+
+            if (_tokens.Count >= model.PoisonAfter)
+            {
+                // One bad logit among normal ones, except -Infinity, which is legitimate alone and fatal everywhere.
+                if (float.IsNegativeInfinity(model.PoisonValue))
+                {
+                    Array.Fill(_logits, model.PoisonValue);
+                }
+                else
+                {
+                    _logits[7] = model.PoisonValue;
+                }
             }
 
             HasLogits = true;
