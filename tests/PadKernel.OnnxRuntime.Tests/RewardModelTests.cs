@@ -37,7 +37,7 @@ public sealed class RewardModelTests
     public void ARewardModelWithAnotherTokenizerIsMappedThroughTokenText()
     {
         using ILanguageModel story = Llama2c.Load(TestData.Model("stories260K"));
-        using ILanguageModel gpt2 = Onnx.Load(TestModels.Path(TestModels.Gpt2));
+        using ILanguageModel gpt2 = new Models.OnnxModelLoader(TestModels.Options(TestModels.Gpt2)).Load(TestModels.Path(TestModels.Gpt2));
         Assert.True(gpt2.Tokenizer.VocabularySize > gpt2.Info.VocabularySize); // a 50k tokenizer over 1,000 model ids
 
         TokenMapping mapping = TokenMapping.For(story, gpt2);
