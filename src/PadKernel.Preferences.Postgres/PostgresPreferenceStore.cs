@@ -74,7 +74,7 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             _dataSource.Dispose();
-            throw new PadKernelException($"Cannot open the PostgreSQL preference store at {Database}: {e.Message}", e);
+            throw new PreferenceStoreUnavailableException($"Cannot open the PostgreSQL preference store at {Database}: {e.Message}", e);
         }
         catch
         {
@@ -106,12 +106,19 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
 
         long version = _cache.Version;
         long readAt = _time.GetTimestamp();
-        await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using NpgsqlCommand command = new($"SELECT {Columns} FROM padkernel_preferences WHERE user_id = $1 ORDER BY created_at, seq;", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = userId });
-        IReadOnlyList<StoredPreference> list = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-        _cache.TryAdd(userId, list, version, readAt);
-        return list;
+        try
+        {
+            await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using NpgsqlCommand command = new($"SELECT {Columns} FROM padkernel_preferences WHERE user_id = $1 ORDER BY created_at, seq;", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = userId });
+            IReadOnlyList<StoredPreference> list = await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+            _cache.TryAdd(userId, list, version, readAt);
+            return list;
+        }
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
+        {
+            throw Unavailable(e);
+        }
     }
 
     /// <inheritdoc/>
@@ -205,6 +212,20 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
     private async Task<IReadOnlyList<StoredPreference>> WriteAsync(string userId, Action<NpgsqlBatch> addCommands, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            IReadOnlyList<StoredPreference> rows = await WriteInTransactionAsync(userId, addCommands, cancellationToken).ConfigureAwait(false);
+            _cache.Evict(userId);
+            return rows;
+        }
+        catch (Exception e) when (IsUnavailable(e, cancellationToken))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    private async Task<IReadOnlyList<StoredPreference>> WriteInTransactionAsync(string userId, Action<NpgsqlBatch> addCommands, CancellationToken cancellationToken)
+    {
         IReadOnlyList<StoredPreference> rows;
         await using (NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -230,9 +251,21 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _cache.Evict(userId);
         return rows;
     }
+
+    // A server that is down, refusing, shutting down, full or timing out; a cancelled call or an error in a statement
+    // keeps its own type.
+    private static bool IsUnavailable(Exception e, CancellationToken cancellationToken) => !cancellationToken.IsCancellationRequested && e switch
+    {
+        TimeoutException => true,
+        PostgresException server => server.SqlState.StartsWith("08", StringComparison.Ordinal) || server.SqlState is "57P01" or "57P02" or "57P03" or "53300",
+        NpgsqlException => true,
+        _ => false,
+    };
+
+    private PreferenceStoreUnavailableException Unavailable(Exception e) =>
+        new($"The PostgreSQL preference store at {Database} is unavailable: {e.Message}", e);
 
     // A NOTIFY payload is limited to 8000 bytes; a longer user id asks every listener to evict everything.
     private static string NotificationPayload(string userId) => System.Text.Encoding.UTF8.GetByteCount(userId) < 7000 ? userId : "";

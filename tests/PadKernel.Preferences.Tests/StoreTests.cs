@@ -147,7 +147,7 @@ public sealed class PostgresPreferenceStoreTests : PreferenceStoreContract, IAsy
     public void An_unreachable_server_is_one_clear_error_without_the_password()
     {
         var builder = new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Port = 1, Password = "hunter2-secret", Timeout = 3 };
-        var error = Assert.Throws<PadKernelException>(() => new PostgresPreferenceStore(builder.ConnectionString));
+        var error = Assert.Throws<PreferenceStoreUnavailableException>(() => new PostgresPreferenceStore(builder.ConnectionString));
         Assert.Contains("127.0.0.1:1", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }

@@ -45,7 +45,7 @@ internal sealed class ServerHost : IAsyncDisposable
     public WebApplication App => _app;
 
     /// <summary>Starts a server; <paramref name="settings"/> adjusts the configuration, <paramref name="throttle"/> slows every stream.</summary>
-    public static async Task<ServerHost> StartAsync(Action<Dictionary<string, string?>>? settings = null, TimeSpan? throttle = null)
+    public static async Task<ServerHost> StartAsync(Action<Dictionary<string, string?>>? settings = null, TimeSpan? throttle = null, Action<IServiceCollection>? services = null)
     {
         string database = Path.Combine(Path.GetTempPath(), $"padkernel-server-{Guid.NewGuid():N}.db");
         var model = new CountingModel(new Llama2cModelLoader().Load(TestPaths.StoryModel));
@@ -82,6 +82,8 @@ internal sealed class ServerHost : IAsyncDisposable
                     builder.Services.Remove(chat);
                     builder.Services.AddScoped<IChatClient>(sp => new ThrottledChatClient((IChatClient)chat.ImplementationFactory!(sp), pause));
                 }
+
+                services?.Invoke(builder.Services);
             });
         await app.StartAsync();
         return new ServerHost(app, model, database);

@@ -217,6 +217,11 @@ internal sealed partial class ChatCompletionsEndpoint(
     {
         if (GenerationErrors.ToApiError(ex) is ApiException error)
         {
+            if (error.StatusCode >= 500)
+            {
+                LogGenerationFailed(logger, ex);
+            }
+
             return error;
         }
 

@@ -37,6 +37,10 @@ internal sealed class ApiException : Exception
     public static ApiException NotFound(string message, string? param, string code) =>
         new(StatusCodes.Status404NotFound, ErrorTypes.InvalidRequest, message, param, code);
 
+    /// <summary>A dependency of the server (the preference database) is down: 503 with a short <c>Retry-After</c>; the cause goes to the log, not to the client.</summary>
+    public static ApiException Unavailable(string message, Exception cause) =>
+        new(StatusCodes.Status503ServiceUnavailable, ErrorTypes.Server, message, null, "service_unavailable", cause) { RetryAfterSeconds = 1 };
+
     public static ApiException TooLarge(long limit) =>
         new(StatusCodes.Status413PayloadTooLarge, ErrorTypes.InvalidRequest, $"The request body is larger than the server's limit of {limit} bytes.", null, "request_too_large");
 }

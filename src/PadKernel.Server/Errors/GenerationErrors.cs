@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using PadKernel.Models;
+using PadKernel.Preferences;
 
 namespace PadKernel.Server.Errors;
 
@@ -14,6 +15,8 @@ internal static class GenerationErrors
             $"This model's context length is {context.ContextLength} tokens but the request needs {context.RequestedLength}; shorten the messages or lower max_tokens.",
             "messages",
             "context_length_exceeded"),
+        PreferenceStoreUnavailableException unavailable => ApiException.Unavailable(
+            "The preference store is unavailable; try again shortly.", unavailable),
         ArgumentException argument => ApiException.InvalidRequest(StripParamSuffix(argument), ToParam(argument.ParamName), "invalid_value"),
         PadKernelException pad => ApiException.InvalidRequest(pad.Message, null),
         _ => null,
