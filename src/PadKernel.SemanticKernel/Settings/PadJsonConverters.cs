@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PadKernel.Alignment;
 using PadKernel.Extensions.AI;
+using PadKernel.Extensions.AI.Serialization;
 
 namespace PadKernel.SemanticKernel;
 
@@ -12,79 +13,12 @@ namespace PadKernel.SemanticKernel;
 /// </summary>
 internal sealed class PadPreferencesJsonConverter : JsonConverter<IList<PadPreference>>
 {
-    public override IList<PadPreference>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.Null:
-                return null;
-            case JsonTokenType.String:
-                return [ReadOne(ref reader)];
-            case JsonTokenType.StartArray:
-                var list = new List<PadPreference>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    list.Add(ReadOne(ref reader));
-                }
+    public override IList<PadPreference>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        PreferenceListJson.Read(ref reader, message => new JsonException($"'{PadOptionKeys.Preferences}': {message}."))
+            ?.Select(p => Checked(new PadPreference(p.Text, p.Weight))).ToList();
 
-                return list;
-            default:
-                throw new JsonException($"'{PadOptionKeys.Preferences}' must be a string, a list of strings, or a list of {{text, weight}} objects, not JSON {reader.TokenType}.");
-        }
-    }
-
-    public override void Write(Utf8JsonWriter writer, IList<PadPreference> value, JsonSerializerOptions options)
-    {
-        writer.WriteStartArray();
-        foreach (PadPreference preference in value)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("text", preference.Text);
-            if (preference.Weight is float weight)
-            {
-                writer.WriteNumber("weight", weight);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static PadPreference ReadOne(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return Checked(new PadPreference(reader.GetString()!));
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException($"'{PadOptionKeys.Preferences}' items must be strings or {{text, weight}} objects, not JSON {reader.TokenType}.");
-        }
-
-        string? text = null;
-        float? weight = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            string name = reader.GetString()!;
-            reader.Read();
-            if (string.Equals(name, "text", StringComparison.OrdinalIgnoreCase) && reader.TokenType == JsonTokenType.String)
-            {
-                text = reader.GetString();
-            }
-            else if (string.Equals(name, "weight", StringComparison.OrdinalIgnoreCase) && reader.TokenType is JsonTokenType.Number or JsonTokenType.Null)
-            {
-                weight = reader.TokenType == JsonTokenType.Null ? null : reader.GetSingle();
-            }
-            else
-            {
-                throw new JsonException($"'{PadOptionKeys.Preferences}' objects have a string 'text' and a number 'weight', not '{name}' ({reader.TokenType}).");
-            }
-        }
-
-        return Checked(new PadPreference(text ?? throw new JsonException($"'{PadOptionKeys.Preferences}' objects need a 'text'."), weight));
-    }
+    public override void Write(Utf8JsonWriter writer, IList<PadPreference> value, JsonSerializerOptions options) =>
+        PreferenceListJson.Write(writer, value.Select(p => (p.Text, p.Weight)));
 
     private static PadPreference Checked(PadPreference preference)
     {
