@@ -28,6 +28,7 @@ internal static class Corpus
         {
             "Once upon a time",
             "Once upon a time, there was a little girl named Lily.",
+            "noncharacter \uFFFE between cafe\u0301 and caf\u00e9",
             "The dog",
             "Hello, world!",
             "hello world",

@@ -32,7 +32,51 @@ internal sealed class RegexReplaceNormalizer(Regex pattern, string content) : No
 /// <summary><c>NFC</c>, <c>NFD</c>, <c>NFKC</c>, <c>NFKD</c>.</summary>
 internal sealed class UnicodeNormalizer(NormalizationForm form) : Normalizer
 {
-    public override string Normalize(string text, SegmentStart start) => text.IsNormalized(form) ? text : text.Normalize(form);
+    public override string Normalize(string text, SegmentStart start)
+    {
+        try
+        {
+            return text.IsNormalized(form) ? text : text.Normalize(form);
+        }
+        catch (ArgumentException)
+        {
+            return NormalizeAroundRefused(text);
+        }
+    }
+
+    // .NET refuses a whole string holding U+FFFE or a lone surrogate; Hugging Face's normalizers pass such a character
+    // through unchanged (it has no decomposition), so normalize the runs between them and keep them as they are.
+    private string NormalizeAroundRefused(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        int run = 0;
+        for (int i = 0; i < text.Length;)
+        {
+            int length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            if (IsRefused(text.AsSpan(i, length)))
+            {
+                result.Append(text.AsSpan(run, i - run).ToString().Normalize(form)).Append(text, i, length);
+                run = i + length;
+            }
+
+            i += length;
+        }
+
+        return result.Append(text.AsSpan(run).ToString().Normalize(form)).ToString();
+    }
+
+    private bool IsRefused(ReadOnlySpan<char> character)
+    {
+        try
+        {
+            _ = character.ToString().IsNormalized(form);
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
 }
 
 /// <summary><c>Lowercase</c>.</summary>
