@@ -37,15 +37,18 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         _stripLeadingSpaces = definition.Decoding.StripLeadingSpaces;
         Kind = definition.Decoding.IsByteLevel ? HuggingFaceTokenizerKind.ByteLevelBpe : HuggingFaceTokenizerKind.SentencePieceBpe;
 
+        // Ids index the tables below: each must lie within the number of tokens the file defines (Hugging Face allows
+        // gaps, not ids millions past the end), so a hostile id cannot make a small file cost gigabytes.
+        int defined = _model.Vocabulary.Count + definition.AddedTokens.Count;
         int size = 0;
-        foreach (int id in _model.Vocabulary.Values)
+        foreach (var (text, id) in _model.Vocabulary)
         {
-            size = Math.Max(size, id + 1);
+            size = Math.Max(size, CheckId(path, "model.vocab", text, id, defined) + 1);
         }
 
         foreach (AddedToken token in definition.AddedTokens)
         {
-            size = Math.Max(size, token.Id + 1);
+            size = Math.Max(size, CheckId(path, "added_tokens", token.Content, token.Id, defined) + 1);
         }
 
         VocabularySize = size;
@@ -138,6 +141,11 @@ public sealed class HuggingFaceTokenizer : ITokenizer
         TokenizerConfig config = TokenizerConfig.Read(Path.GetDirectoryName(file)!);
         return new HuggingFaceTokenizer(file, definition, config);
     }
+
+    private static int CheckId(string path, string key, string token, int id, int defined) =>
+        id >= 0 && id < defined
+            ? id
+            : throw new ModelFormatException(path, $"{key}: the token \"{token}\" has id {id}; ids must lie in 0..{defined - 1} (the file defines {defined} tokens).");
 
     /// <inheritdoc />
     public void Encode(ReadOnlySpan<char> text, List<int> destination, bool atStartOfText = true)

@@ -29,6 +29,52 @@ public sealed class LoadErrorTests
         Assert.Contains(file, ex.Message);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MaxValue - 7)]
+    [InlineData(50_000_000)]
+    public void HostileVocabularyId_IsRefusedWithoutAllocating(int id)
+    {
+        using var temp = new TempFolder();
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Model("stories260K-onnx"), "tokenizer.json")))!;
+        json["model"]!["vocab"]!["▁the"] = id;
+        string file = temp.Write("tokenizer.json", json.ToJsonString());
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<ModelFormatException>(() => HuggingFaceTokenizer.Load(file));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64L << 20, "the refusal must not allocate tables sized by the hostile id");
+        Assert.Equal(file, ex.FilePath);
+        Assert.Contains("model.vocab", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(id.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HostileSplitPattern_EndsInATypedErrorNotAHang()
+    {
+        using var temp = new TempFolder();
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Model("stories260K-onnx"), "tokenizer.json")))!;
+        json["pre_tokenizer"] = JsonNode.Parse("""{"type":"Split","pattern":{"Regex":"(a+)+$"},"behavior":"Isolated","invert":false}""");
+        HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.Load(temp.Write("tokenizer.json", json.ToJsonString()));
+
+        // Exponential backtracking on this input: without a match timeout this would not return in our lifetime.
+        var ex = Assert.Throws<PadKernelException>(() => tokenizer.Encode(new string('a', 64) + "!"));
+        Assert.Contains("(a+)+$", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NonRegularFile_IsRefused()
+    {
+        using var temp = new TempFolder();
+        string fifo = Path.Combine(temp.Path, "tokenizer.json");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        // Reading a FIFO would block forever; it is refused without being opened.
+        var ex = Assert.Throws<ModelFormatException>(() => HuggingFaceTokenizer.Load(fifo));
+        Assert.Equal(fifo, ex.FilePath);
+    }
+
     [Fact]
     public void TruncatedFixture_Throws()
     {

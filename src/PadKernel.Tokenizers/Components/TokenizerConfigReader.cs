@@ -45,11 +45,13 @@ internal sealed record TokenizerConfig(
         preferred.ChatTemplate ?? fallback.ChatTemplate,
         preferred.TokenizerClass ?? fallback.TokenizerClass);
 
+    private const long MaxBytes = 16L << 20;
+
     private static TokenizerConfig ReadFile(string path)
     {
         try
         {
-            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using JsonDocument document = JsonDocument.Parse(ModelFile.ReadAllBytes(path, MaxBytes, Path.GetFileName(path)), new JsonDocumentOptions { MaxDepth = 64 });
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

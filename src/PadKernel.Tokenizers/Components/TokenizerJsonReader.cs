@@ -26,6 +26,12 @@ internal sealed class TokenizerJsonReader
 {
     private readonly string _path;
 
+    /// <summary>The largest tokenizer.json read (64 MiB; published ones are up to about 20 MB).</summary>
+    public const long MaxBytes = 64L << 20;
+
+    /// <summary>How long one match of a tokenizer.json pattern may take (published patterns take microseconds).</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
     private TokenizerJsonReader(string path) => _path = path;
 
     public static TokenizerDefinition Read(string path)
@@ -33,8 +39,8 @@ internal sealed class TokenizerJsonReader
         JsonDocument document;
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 256 });
+            // Read whole under a cap, from a regular file only: a path at an endless device or a FIFO must not hang or exhaust memory.
+            document = JsonDocument.Parse(ModelFile.ReadAllBytes(path, MaxBytes, "tokenizer.json"), new JsonDocumentOptions { MaxDepth = 256 });
         }
         catch (JsonException ex)
         {
@@ -385,7 +391,7 @@ internal sealed class TokenizerJsonReader
     {
         try
         {
-            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
         }
         catch (ArgumentException ex)
         {
