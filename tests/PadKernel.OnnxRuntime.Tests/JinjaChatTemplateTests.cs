@@ -134,6 +134,29 @@ public sealed class JinjaChatTemplateTests
         Assert.Throws<PadKernelException>(() => chat.Render([new(PromptRole.User, "a secret")]));
     }
 
+    [Fact]
+    public void TemplateGenAICannotLoadLeavesTheBuiltInTemplates()
+    {
+        // The list form of chat_template ([{ name, template }]) is not read by GenAI 0.18 at all.
+        string folder = ChatMLFolder();
+        try
+        {
+            string configPath = Path.Combine(folder, "tokenizer_config.json");
+            JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
+            config["chat_template"] = new JsonArray(new JsonObject { ["name"] = "default", ["template"] = ChatTemplateTests.LoadTemplate("qwen2") });
+            File.WriteAllText(configPath, config.ToJsonString());
+            using OnnxModel model = OnnxModel.Load(folder, new OnnxRuntimeOptions { ValidateTokenizerVocabulary = false });
+            Assert.Throws<OnnxRuntimeException>(() => model.ApplyChatTemplate([new(PromptRole.User, "hi")], true));
+            Assert.True(model.Info.IsChatModel);
+            Assert.Null(model.ChatTemplate);
+            Assert.Same(ChatTemplate.ChatML, ChatTemplate.ForModel(model));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static PromptMessage[] Folded(PromptMessage[] conversation)
     {
         string[] system = conversation.Where(m => m.Role == PromptRole.System).Select(m => m.Text).ToArray();

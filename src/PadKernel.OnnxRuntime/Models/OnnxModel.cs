@@ -45,7 +45,7 @@ public sealed class OnnxModel : ILanguageModel
             Runtime = OnnxModelLoader.RuntimeName,
             IsChatModel = isChatModel,
         };
-        _chatTemplate = new(() => isChatModel && tokenizer is HuggingFaceTokenizer ? CreateTemplate(null) : null);
+        _chatTemplate = new(() => isChatModel && tokenizer is HuggingFaceTokenizer ? FolderTemplate() : null);
     }
 
     /// <inheritdoc/>
@@ -56,11 +56,11 @@ public sealed class OnnxModel : ILanguageModel
 
     /// <summary>
     /// Gets the folder's own chat template (<c>chat_template</c> of <c>tokenizer_config.json</c>), rendered by GenAI and
-    /// split into text and control segments (see <see cref="JinjaChatTemplate"/>); null when the folder has none or
-    /// the tokenizer is not the folder's <c>tokenizer.json</c> (a custom <see cref="OnnxRuntimeOptions.TokenizerFactory"/>),
+    /// split into text and control segments (see <see cref="JinjaChatTemplate"/>); null when the folder has none, when
+    /// GenAI cannot render it (the list form of <c>chat_template</c>, or a template that fails on one user message), or
+    /// when the tokenizer is not the folder's <c>tokenizer.json</c> (a custom <see cref="OnnxRuntimeOptions.TokenizerFactory"/>),
     /// whose special tokens are then unknown. Created on first use.
     /// </summary>
-    /// <exception cref="PadKernelException">The template cannot render a one-message conversation.</exception>
     public PadKernel.Prompts.ChatTemplate? ChatTemplate => _chatTemplate.Value;
 
     /// <summary>Gets the model folder.</summary>
@@ -352,6 +352,20 @@ public sealed class OnnxModel : ILanguageModel
         }
 
         _handle.Dispose();
+    }
+
+    // A chat_template GenAI cannot render (the list form, which GenAI 0.18 cannot even load, or one that fails on a
+    // single user message) leaves the model on the built-in family templates, as before it had one.
+    private JinjaChatTemplate? FolderTemplate()
+    {
+        try
+        {
+            return CreateTemplate(null);
+        }
+        catch (PadKernelException)
+        {
+            return null;
+        }
     }
 
     private JinjaChatTemplate CreateTemplate(string? template)
