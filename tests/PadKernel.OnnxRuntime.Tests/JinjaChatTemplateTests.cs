@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PadKernel.Alignment;
+using PadKernel.Decoding;
 using PadKernel.OnnxRuntime.Models;
 using PadKernel.OnnxRuntime.Prompts;
 using PadKernel.Prompts;
@@ -75,6 +77,31 @@ public sealed class JinjaChatTemplateTests
         List<int> ids = chat.Render(Conversations[2]).Encode(model.Tokenizer, model.Info.BosTokenId);
         Assert.Equal([0, 1], ids.Take(2));
         Assert.Equal(2, ids.Count(id => id == 1));
+    }
+
+    [Fact]
+    public async Task PadContextsEqualHuggingFaceApplyChatTemplateThenTokenize()
+    {
+        // Base and self-contrast reward context on the fp16 Llama fixture through its own template: the encoder's BOS,
+        // then exactly the ids of @huggingface/jinja's rendering tokenized by @huggingface/tokenizers.
+        OnnxModel model = TestModels.Get(TestModels.LlamaFp16);
+        PromptMessage[] conversation = Conversations[2];
+        const string Preference = "The story is about a dog named Max.";
+        DecodeRequest request = ChatRequestFactory.Create(model, ChatTemplate.ForModel(model), conversation, [new Preference(Preference, 2f)], new GenerationOptions());
+
+        PromptMessage[] withPreference = [new(PromptRole.System, Preference + "\n\n" + conversation[0].Text), .. conversation.Skip(1)];
+        using JsonDocument config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(model.Folder, "tokenizer_config.json")));
+        JsonElement rendered = await RenderWithJinja(config.RootElement.GetProperty("chat_template").GetString()!, [conversation, withPreference], "<s>", "</s>");
+        var input = new JsonObject
+        {
+            ["tokenizers"] = new JsonArray(model.Folder),
+            ["texts"] = new JsonArray(rendered.EnumerateArray().Select(r => (JsonNode)JsonValue.Create(r.GetProperty("text").GetString())!).ToArray()),
+        };
+        using JsonDocument reference = JsonDocument.Parse(await NodeScript.RunAsync("tokenizers-reference.mjs", "@huggingface/tokenizers", input.ToJsonString()));
+        int[] Expected(int i) => [model.Info.BosTokenId, .. reference.RootElement.GetProperty(model.Folder).GetProperty("reference")[i].GetProperty("ids").EnumerateArray().Select(e => e.GetInt32())];
+
+        Assert.Equal(Expected(0), request.Context);
+        Assert.Equal(Expected(1), Assert.Single(request.Rewards).Context);
     }
 
     [Fact]
