@@ -184,6 +184,18 @@ public sealed class JinjaChatTemplateTests
         }
     }
 
+    [Fact]
+    public async Task GenAIsJinjaHasNoSubstringTestUnlikeHuggingFace()
+    {
+        // Measured limit (docs/onnxruntime.md): GenAI 0.18 evaluates `'x' in some_string` as false; @huggingface/jinja
+        // tests for a substring. Templates that branch on it (such as Qwen3's '</think>' in content) would render differently.
+        const string Template = "{% for m in messages %}{% if 'secret' in m['content'] %}[hidden]{% endif %}{{ m['content'] }}{% endfor %}";
+        PromptMessage[] conversation = [new(PromptRole.User, "a secret")];
+        JsonElement reference = await RenderWithJinja(Template, [conversation], "<s>", "</s>");
+        Assert.Equal("[hidden]a secret", reference[0].GetProperty("text").GetString());
+        Assert.Equal("a secret", TestModels.Get(TestModels.Stories).ApplyChatTemplate(conversation, true, Template));
+    }
+
     private static PromptMessage[] Folded(PromptMessage[] conversation)
     {
         string[] system = conversation.Where(m => m.Role == PromptRole.System).Select(m => m.Text).ToArray();
