@@ -67,7 +67,7 @@ public sealed class ChatTemplateTests
         Assert.True(rendered >= 8, $"{name}: only {rendered} conversations rendered");
     }
 
-    private static string LoadTemplate(string name)
+    internal static string LoadTemplate(string name)
     {
         string file = Path.Combine(AppContext.BaseDirectory, "TestData", "chat-templates.json");
         using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(file));

@@ -31,6 +31,8 @@ internal sealed class CountingLanguageModel : ILanguageModel
 
     public ITokenizer Tokenizer => _inner.Tokenizer;
 
+    public PadKernel.Prompts.ChatTemplate? ChatTemplate => _inner.ChatTemplate;
+
     public IModelSequence CreateSequence() => new CountingSequence(this, _inner.CreateSequence(), _counter);
 
     public void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens)

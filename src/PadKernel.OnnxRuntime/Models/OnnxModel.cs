@@ -2,6 +2,7 @@ using System.Text.Json;
 using PadKernel.Alignment;
 using PadKernel.Models;
 using PadKernel.OnnxRuntime.Native;
+using PadKernel.OnnxRuntime.Prompts;
 using PadKernel.OnnxRuntime.Validation;
 using PadKernel.Text;
 using PadKernel.Tokenizers;
@@ -24,6 +25,7 @@ public sealed class OnnxModel : ILanguageModel
     private volatile bool _disposed;
     private readonly Lock _tokenizerGate = new();
     private TokenizerHandle? _genAITokenizer;
+    private readonly Lazy<JinjaChatTemplate?> _chatTemplate;
 
     private OnnxModel(string folder, GenAIConfig config, ModelHandle handle, ITokenizer tokenizer, bool isChatModel, bool batchContexts)
     {
@@ -43,6 +45,7 @@ public sealed class OnnxModel : ILanguageModel
             Runtime = OnnxModelLoader.RuntimeName,
             IsChatModel = isChatModel,
         };
+        _chatTemplate = new(() => isChatModel && tokenizer is HuggingFaceTokenizer ? FolderTemplate() : null);
     }
 
     /// <inheritdoc/>
@@ -50,6 +53,15 @@ public sealed class OnnxModel : ILanguageModel
 
     /// <inheritdoc/>
     public ITokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Gets the folder's own chat template (<c>chat_template</c> of <c>tokenizer_config.json</c>), rendered by GenAI and
+    /// split into text and control segments (see <see cref="JinjaChatTemplate"/>); null when the folder has none, when
+    /// GenAI cannot render it (the list form of <c>chat_template</c>, or a template that fails on one user message), or
+    /// when the tokenizer is not the folder's <c>tokenizer.json</c> (a custom <see cref="OnnxRuntimeOptions.TokenizerFactory"/>),
+    /// whose special tokens are then unknown. Created on first use.
+    /// </summary>
+    public PadKernel.Prompts.ChatTemplate? ChatTemplate => _chatTemplate.Value;
 
     /// <summary>Gets the model folder.</summary>
     public string Folder { get; }
@@ -293,6 +305,26 @@ public sealed class OnnxModel : ILanguageModel
     }
 
     /// <summary>
+    /// Creates a chat template from a Jinja template string (the format of <c>chat_template</c>), rendered by GenAI with
+    /// this folder's <c>bos_token</c>/<c>eos_token</c> and split at the special tokens of this folder's tokenizer;
+    /// for example to use a published template with a folder that lacks one
+    /// (<c>PadChatClientOptions.ChatTemplate = model.CreateChatTemplate(template)</c>).
+    /// </summary>
+    /// <param name="template">The Jinja template.</param>
+    /// <exception cref="NotSupportedException">The model's tokenizer is not the folder's <c>tokenizer.json</c>.</exception>
+    /// <exception cref="PadKernelException">The template cannot render a one-message conversation.</exception>
+    public JinjaChatTemplate CreateChatTemplate(string template)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(template);
+        if (Tokenizer is not HuggingFaceTokenizer)
+        {
+            throw new NotSupportedException("A Jinja chat template needs the folder's tokenizer.json to tell its control tokens from text; this model was loaded with a custom tokenizer.");
+        }
+
+        return CreateTemplate(template);
+    }
+
+    /// <summary>
     /// Encodes text with GenAI's own tokenizer as it is configured by default (no BOS; control-token strings in the
     /// text become control ids). Used to compare it with PadKernel's tokenizer and Hugging Face's.
     /// </summary>
@@ -320,6 +352,27 @@ public sealed class OnnxModel : ILanguageModel
         }
 
         _handle.Dispose();
+    }
+
+    // A chat_template GenAI cannot render (the list form, which GenAI 0.18 cannot even load, or one that fails on a
+    // single user message) leaves the model on the built-in family templates, as before it had one.
+    private JinjaChatTemplate? FolderTemplate()
+    {
+        try
+        {
+            return CreateTemplate(null);
+        }
+        catch (PadKernelException)
+        {
+            return null;
+        }
+    }
+
+    private JinjaChatTemplate CreateTemplate(string? template)
+    {
+        var tokenizer = (HuggingFaceTokenizer)Tokenizer;
+        var controls = tokenizer.AddedTokens.Where(t => tokenizer.IsSpecialToken(t.Value)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        return new JinjaChatTemplate((messages, addGenerationPrompt) => ApplyChatTemplate(messages, addGenerationPrompt, template), controls, Info.BosTokenId);
     }
 
     /// <summary>Gets the native model, which every generator holds a reference on (so disposing the model while sequences live is safe).</summary>

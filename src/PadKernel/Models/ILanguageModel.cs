@@ -1,3 +1,4 @@
+using PadKernel.Prompts;
 using PadKernel.Text;
 
 namespace PadKernel.Models;
@@ -17,6 +18,13 @@ public interface ILanguageModel : IDisposable
 
     /// <summary>Gets the tokenizer that maps text to this model's token ids.</summary>
     ITokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Gets the chat template the model brings with it (for example the Jinja <c>chat_template</c> of an ONNX Runtime
+    /// GenAI folder), or null when it has none; <see cref="ChatTemplate.ForModel"/> prefers it over the built-in
+    /// family templates.
+    /// </summary>
+    ChatTemplate? ChatTemplate => null;
 
     /// <summary>Creates an empty sequence with its own KV cache.</summary>
     IModelSequence CreateSequence();

@@ -54,8 +54,9 @@ public abstract class ChatTemplate
     }
 
     /// <summary>
-    /// Chooses the template for a model: <see cref="Raw"/> when it is not a chat model, otherwise by its family and the
-    /// control tokens its tokenizer knows.
+    /// Chooses the template for a model: <see cref="Raw"/> when it is not a chat model, else the template the model
+    /// brings (<see cref="ILanguageModel.ChatTemplate"/>) when it has one, otherwise a built-in template by the model's
+    /// family and the control tokens its tokenizer knows.
     /// </summary>
     public static ChatTemplate ForModel(ILanguageModel model)
     {
@@ -63,6 +64,11 @@ public abstract class ChatTemplate
         if (!model.Info.IsChatModel)
         {
             return Raw;
+        }
+
+        if (model.ChatTemplate is { } own)
+        {
+            return own;
         }
 
         ITokenizer tokenizer = model.Tokenizer;
