@@ -41,46 +41,43 @@ internal static class MLTokenizersBuilder
     }
 
     /// <summary>
-    /// <see cref="SentencePieceTokenizer"/> (the package's only BPE with byte fallback) over a SentencePiece model
-    /// protobuf written from the file: one piece per vocabulary entry in id order, score = -id (the order the
-    /// Hugging Face converter wrote merges in), <c>&lt;0xXX&gt;</c> pieces as bytes, control tokens as control.
+    /// <see cref="SentencePieceTokenizer"/> (the package's only BPE with byte fallback; <c>LlamaTokenizer</c> is the
+    /// same class) over a SentencePiece model protobuf written from the file, since the package reads no other form:
+    /// one piece per vocabulary entry in id order, a merged piece scored by its first merge's rank (earlier = higher),
+    /// <c>&lt;0xXX&gt;</c> pieces as bytes, the file's special added tokens as control pieces.
     /// </summary>
     public static Tokenizer SentencePiece(string folder)
     {
         JsonObject json = Read(folder);
         JsonObject model = json["model"]!.AsObject();
-        var control = json["added_tokens"]!.AsArray().Where(t => t!["special"]!.GetValue<bool>()).ToDictionary(t => t!["id"]!.GetValue<int>(), t => t!["content"]!.GetValue<string>());
+        var control = json["added_tokens"]!.AsArray().Where(t => t!["special"]!.GetValue<bool>())
+            .ToDictionary(t => t!["id"]!.GetValue<int>(), t => t!["content"]!.GetValue<string>());
         string unk = model["unk_token"]!.GetValue<string>();
-        var pieces = model["vocab"]!.AsObject().Select(p => (Piece: p.Key, Id: p.Value!.GetValue<int>())).OrderBy(p => p.Id).ToArray();
-        // A merged piece scores by its first merge's rank (earlier merge = higher score); the rest score below all.
         var rank = new Dictionary<string, int>();
-        int r = 0;
         foreach (string merge in model["merges"]!.AsArray().Select(Merge))
         {
-            rank.TryAdd(merge.Replace(" ", string.Empty, StringComparison.Ordinal), r++);
+            rank.TryAdd(merge.Replace(" ", string.Empty, StringComparison.Ordinal), rank.Count);
         }
 
+        // Field numbers from sentencepiece_model.proto. ModelProto: 1 pieces, 2 trainer_spec, 3 normalizer_spec.
         using var stream = new MemoryStream();
         var output = new CodedOutputStream(stream, leaveOpen: true);
         int unkId = 0, bosId = -1, eosId = -1;
-        foreach ((string text, int id) in pieces)
+        foreach ((string text, int id) in model["vocab"]!.AsObject().Select(p => (p.Key, p.Value!.GetValue<int>())).OrderBy(p => p.Item2))
         {
-            string piece = control.TryGetValue(id, out string? name) ? name : text;
-            int type = piece == unk ? 2 : control.ContainsKey(id) ? 3 : IsByte(piece) ? 6 : 1;
+            string piece = control.GetValueOrDefault(id, text);
+            int type = piece == unk ? 2 : control.ContainsKey(id) ? 3 : IsByte(piece) ? 6 : 1; // UNKNOWN, CONTROL, BYTE, NORMAL
             unkId = type == 2 ? id : unkId;
             bosId = piece == "<s>" ? id : bosId;
             eosId = piece == "</s>" ? id : eosId;
-            var message = new MemoryStream();
-            var inner = new CodedOutputStream(message, leaveOpen: true);
-            inner.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            inner.WriteString(piece);
-            inner.WriteTag(2, WireFormat.WireType.Fixed32);
-            inner.WriteFloat(type != 1 ? 0f : rank.TryGetValue(text, out int k) ? -k : -(r + id));
-            inner.WriteTag(3, WireFormat.WireType.Varint);
-            inner.WriteEnum(type);
-            inner.Flush();
+            float score = type != 1 ? 0f : rank.TryGetValue(text, out int k) ? -k : -(rank.Count + id);
             output.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            output.WriteBytes(ByteString.CopyFrom(message.ToArray()));
+            output.WriteBytes(Message(o =>
+            {
+                o.WriteTag(1, WireFormat.WireType.LengthDelimited); o.WriteString(piece);
+                o.WriteTag(2, WireFormat.WireType.Fixed32); o.WriteFloat(score);
+                o.WriteTag(3, WireFormat.WireType.Varint); o.WriteEnum(type);
+            }));
         }
 
         // TrainerSpec: model_type BPE, byte_fallback, unk/bos/eos ids. NormalizerSpec: dummy prefix and '▁' escaping
