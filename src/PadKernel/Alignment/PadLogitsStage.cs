@@ -112,25 +112,27 @@ internal sealed class PadLogitsStage
         }
     }
 
-    // Two vectorized passes; −∞ alone is a legitimate mask, but a step where every token is −∞ has no choice left.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // One vectorized pass: TensorPrimitives.Max returns NaN if any value is NaN, so a finite maximum means no NaN, no +∞
+    // and not every token −∞ (−∞ alone is a legitimate mask). Only a bad step walks the logits to say what is wrong.
     private static void CheckFinite(ReadOnlySpan<float> logits, string modelId, int index)
     {
-        if (TensorPrimitives.IsNaNAny(logits) || TensorPrimitives.IsPositiveInfinityAny(logits))
+        if (logits.IsEmpty || !float.IsFinite(TensorPrimitives.Max(logits)))
         {
-            for (int i = 0; i < logits.Length; i++)
+            ThrowInvalid(logits, modelId, index);
+        }
+    }
+
+    private static void ThrowInvalid(ReadOnlySpan<float> logits, string modelId, int index)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if (float.IsNaN(logits[i]) || float.IsPositiveInfinity(logits[i]))
             {
-                if (float.IsNaN(logits[i]) || float.IsPositiveInfinity(logits[i]))
-                {
-                    throw new InvalidLogitsException(modelId, index, $"{logits[i]} at token id {i}");
-                }
+                throw new InvalidLogitsException(modelId, index, $"{logits[i]} at token id {i}");
             }
         }
 
-        if (logits.IsEmpty || float.IsNegativeInfinity(TensorPrimitives.Max(logits)))
-        {
-            throw new InvalidLogitsException(modelId, index, "every logit is -Infinity");
-        }
+        throw new InvalidLogitsException(modelId, index, "every logit is -Infinity");
     }
 
     private int ChoosePlain(ReadOnlySpan<float> logits, int index, out PadStep? step)
