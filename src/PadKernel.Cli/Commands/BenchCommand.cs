@@ -43,13 +43,22 @@ internal static class BenchCommand
             }
 
             // ONNX: GenAI's own greedy loop (GenerateNextToken alone) at batch 1, 2 and 4 is the anchor for plain
-            // (one row per step) and PAD with 1 and 3 preferences (2 and 4 rows per step).
+            // (one row per step) and PAD with 1 and 3 preferences (2 and 4 rows per step): once with copies of the
+            // prompt, and once with PAD's own rows (base and reward contexts, of different lengths, right-padded).
             if (loaded is OnnxModel onnx)
             {
                 IReadOnlyList<int> ids = Request(loaded, text, 0, tokenCount).Context;
                 foreach (int rows in new[] { 1, 2, 4 })
                 {
-                    configurations.Add(($"GenAI's own greedy loop, batch {rows}", () => MeasureNative(onnx, ids, rows, tokenCount)));
+                    IReadOnlyList<int>[] copies = Enumerable.Repeat(ids, rows).ToArray();
+                    configurations.Add(($"GenAI's own greedy loop, batch {rows}", () => MeasureNative(onnx, copies, tokenCount)));
+                }
+
+                foreach ((string name, int count) in padConfigurations.Where(c => c.Preferences > 0))
+                {
+                    DecodeRequest pad = Request(loaded, text, count, tokenCount);
+                    IReadOnlyList<int>[] rows = [pad.Context, .. pad.Rewards.Select(r => r.Context)];
+                    configurations.Add(($"GenAI's own greedy loop, the {rows.Length} rows of {name}", () => MeasureNative(onnx, rows, tokenCount)));
                 }
             }
 
@@ -120,12 +129,12 @@ internal static class BenchCommand
             Rate(stamps, Math.Max(1, produced - 100), produced));
     }
 
-    private static BenchResult MeasureNative(OnnxModel model, IReadOnlyList<int> prompt, int rows, int tokens)
+    private static BenchResult MeasureNative(OnnxModel model, IReadOnlyList<IReadOnlyList<int>> prompts, int tokens)
     {
         long[] stamps = new long[tokens + 1];
         int produced = 0;
         stamps[0] = Stopwatch.GetTimestamp();
-        model.GenerateNativeGreedy(prompt, tokens, rows, ignoreEndOfSequence: true, onToken: _ => stamps[++produced] = Stopwatch.GetTimestamp());
+        model.GenerateNativeGreedy(prompts, tokens, ignoreEndOfSequence: true, onToken: _ => stamps[++produced] = Stopwatch.GetTimestamp());
         return new BenchResult(
             Rate(stamps, 1, produced),
             Rate(stamps, 1, Math.Min(101, produced)),

@@ -222,9 +222,32 @@ public sealed class OnnxModel : ILanguageModel
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        return GenerateNativeGreedy(Enumerable.Repeat(prompt, rows).ToArray(), maxNewTokens, ignoreEndOfSequence, onToken);
+    }
+
+    /// <summary>
+    /// Runs ONNX Runtime GenAI's own greedy loop with one row per prompt in one generator (right-padded to the longest,
+    /// as GenAI batches prompts of different lengths): the step-rate reference for PAD, whose base and reward contexts
+    /// differ in length in the same way.
+    /// </summary>
+    /// <param name="prompts">One prompt per row (BOS included if wanted).</param>
+    /// <param name="maxNewTokens">How many tokens to generate at most.</param>
+    /// <param name="ignoreEndOfSequence">Whether to keep going past end-of-sequence ids (GenAI's <c>min_length</c>).</param>
+    /// <param name="onToken">Called after each step with row 0's token (for timing).</param>
+    /// <returns>Row 0's generated ids (an end-of-sequence id included when GenAI stopped on it).</returns>
+    public IReadOnlyList<int> GenerateNativeGreedy(IReadOnlyList<IReadOnlyList<int>> prompts, int maxNewTokens, bool ignoreEndOfSequence = false, Action<int>? onToken = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentOutOfRangeException.ThrowIfZero(prompts.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        CheckTokens([.. prompt]);
-        int total = Math.Min(Info.ContextLength, prompt.Count + maxNewTokens);
+        foreach (IReadOnlyList<int> prompt in prompts)
+        {
+            ArgumentNullException.ThrowIfNull(prompt);
+            CheckTokens([.. prompt]);
+        }
+
+        int rows = prompts.Count;
+        int total = Math.Min(Info.ContextLength, prompts.Max(p => p.Count) + maxNewTokens);
         ObjectDisposedException.ThrowIf(_disposed, this);
         NativeMethods.Check(NativeMethods.OgaCreateGeneratorParams(_handle, out nint rawParams), "GenAI could not create generator parameters");
         using var parameters = new GeneratorParamsHandle(rawParams);
@@ -237,12 +260,12 @@ public sealed class OnnxModel : ILanguageModel
         NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint rawSequences), "GenAI could not create a token sequence list");
         using (var sequences = new SequencesHandle(rawSequences))
         {
-            int[] ids = [.. prompt];
-            unsafe
+            foreach (IReadOnlyList<int> prompt in prompts)
             {
-                fixed (int* p = ids)
+                int[] ids = [.. prompt];
+                unsafe
                 {
-                    for (int r = 0; r < rows; r++)
+                    fixed (int* p = ids)
                     {
                         NativeMethods.Check(NativeMethods.OgaAppendTokenSequence(p, (nuint)ids.Length, sequences), "GenAI could not add a prompt");
                     }
