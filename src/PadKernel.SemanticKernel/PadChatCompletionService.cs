@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Services;
@@ -42,7 +43,7 @@ public sealed class PadChatCompletionService : IChatCompletionService
         ModelName = name;
         Attributes = new Dictionary<string, object?> { [AIServiceExtensions.ModelIdKey] = name };
         _unboundClient = new Lazy<PadChatClient>(
-            () => new PadChatClient(registry.GetModel(name), registry.GetClientOptions(name), services.GetService<IPreferenceStore>()),
+            () => new PadChatClient(registry.GetModel(name), registry.GetClientOptions(name), services.GetService<IPreferenceStore>(), null, Logger(services)),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -117,6 +118,9 @@ public sealed class PadChatCompletionService : IChatCompletionService
         // otherwise, for example when the model's name was not known to AddPadKernel, a client bound to the user here.
         return services.GetKeyedService<IChatClient>(ModelName) is { } scoped && ReferenceEquals(scoped.GetService<IPadUserContext>(), user)
             ? scoped
-            : new PadChatClient(unbound.Model, unbound.GetService<PadChatClientOptions>(), _services.GetService<IPreferenceStore>(), user);
+            : new PadChatClient(unbound.Model, unbound.GetService<PadChatClientOptions>(), _services.GetService<IPreferenceStore>(), user, Logger(_services));
     }
+
+    // The app's logging, so that a request whose tools are not called (FunctionChoiceBehavior.Auto) is logged, never silent.
+    private static ILogger? Logger(IServiceProvider services) => services.GetService<ILoggerFactory>()?.CreateLogger<PadChatClient>();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Services;
@@ -131,8 +132,41 @@ public sealed class ChatCompletionTests
         string plain = (await bare.InvokePromptAsync(Prompt, With(new PadPromptExecutionSettings { MaxTokens = 8 }))).ToString();
         Assert.Equal(plain, (await bare.InvokePromptAsync(Prompt, With(required))).ToString());
 
-        // Auto offers the functions (PadChatClient warns that they are not called) and the answer is the plain text.
+        // Auto offers the functions; the answer is the plain text and the app's log says the tools were not called.
+        var warnings = new WarningLog();
+        Kernel logged = Build(configure: b => b.Services.AddSingleton<ILoggerFactory>(warnings));
+        logged.Plugins.AddFromObject(new PadPreferencesPlugin(new PadKernel.Preferences.InMemoryPreferenceStore(), "alice"), "preferences");
         var auto = new PadPromptExecutionSettings { MaxTokens = 8, FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() };
-        Assert.Equal(plain, (await kernel.InvokePromptAsync(Prompt, With(auto))).ToString());
+        Assert.Equal(plain, (await logged.InvokePromptAsync(Prompt, With(auto))).ToString());
+        Assert.Contains(warnings.Messages, m => m.Contains("cannot call tools", StringComparison.Ordinal));
+    }
+
+    /// <summary>Keeps the warnings an app's logging would show.</summary>
+    private sealed class WarningLog : ILoggerFactory, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Messages.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
