@@ -33,6 +33,7 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly PreferenceCache _cache;
     private readonly PreferenceChangeListener? _listener;
+    private readonly string _channel;
     private readonly TimeProvider _time;
 
     /// <summary>Opens the store on the database at <paramref name="connectionString"/> with default settings.</summary>
@@ -69,7 +70,7 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
         _cache = new PreferenceCache(settings.MaxStaleness, settings.MaxCachedUsers, _time);
         try
         {
-            Migrate();
+            _channel = PreferenceChangeListener.ChannelFor(Migrate());
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -84,7 +85,7 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
 
         if (_cache.Enabled)
         {
-            _listener = new PreferenceChangeListener(_dataSource, _cache);
+            _listener = new PreferenceChangeListener(_dataSource, _cache, _channel);
         }
     }
 
@@ -232,7 +233,7 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
             await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using NpgsqlBatch batch = new(connection, transaction);
             batch.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock($1, hashtext($2));", UserLockClass, userId));
-            batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2);", PreferenceChangeListener.Channel, NotificationPayload(userId)));
+            batch.BatchCommands.Add(Command("SELECT pg_notify($1, $2);", _channel, NotificationPayload(userId)));
             addCommands(batch);
             await using (NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -305,7 +306,8 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
         return rows.AsReadOnly();
     }
 
-    private void Migrate()
+    /// <summary>Creates or migrates the tables; returns the schema they live in (the connection's search path).</summary>
+    private string Migrate()
     {
         using NpgsqlConnection connection = _dataSource.OpenConnection();
         using NpgsqlTransaction transaction = connection.BeginTransaction();
@@ -345,7 +347,10 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
             }
         }
 
+        using NpgsqlCommand current = new("SELECT current_schema();", connection, transaction);
+        string schema = current.ExecuteScalar() as string ?? "public";
         transaction.Commit();
+        return schema;
     }
 
     private static void Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)

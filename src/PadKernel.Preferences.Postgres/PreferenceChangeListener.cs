@@ -9,8 +9,7 @@ namespace PadKernel.Preferences.Postgres;
 /// </summary>
 internal sealed class PreferenceChangeListener : IAsyncDisposable
 {
-    /// <summary>The notification channel; the payload is the user id, or empty for "every user".</summary>
-    public const string Channel = "padkernel_preferences";
+    private readonly string _channel;
 
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
@@ -21,12 +20,21 @@ internal sealed class PreferenceChangeListener : IAsyncDisposable
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
 
-    public PreferenceChangeListener(NpgsqlDataSource dataSource, PreferenceCache cache)
+    public PreferenceChangeListener(NpgsqlDataSource dataSource, PreferenceCache cache, string channel)
     {
+        _channel = channel;
         _dataSource = dataSource;
         _cache = cache;
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
+
+    /// <summary>
+    /// The notification channel of the preference table in <paramref name="schema"/>; the payload is the user id, or
+    /// empty for "every user". Channels are database-wide, so the schema is part of the name: stores on other schemas
+    /// of the same database (other deployments, parallel tests) never evict each other's caches.
+    /// </summary>
+    public static string ChannelFor(string schema) =>
+        "padkernel_preferences_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(schema)))[..16];
 
     /// <summary>Gets a task that completes once the first <c>LISTEN</c> is in place.</summary>
     public Task Listening => _listening.Task;
@@ -53,7 +61,7 @@ internal sealed class PreferenceChangeListener : IAsyncDisposable
             {
                 await using NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 connection.Notification += (_, e) => _cache.Evict(e.Payload.Length == 0 ? null : e.Payload);
-                await using (NpgsqlCommand listen = new($"LISTEN {Channel};", connection))
+                await using (NpgsqlCommand listen = new($"LISTEN {_channel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
