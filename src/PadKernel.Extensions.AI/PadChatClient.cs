@@ -79,7 +79,7 @@ public sealed class PadChatClient : IChatClient
         // The decode loop is CPU-bound: run it off the caller's context.
         long started = Stopwatch.GetTimestamp();
         GenerationResult result = await Task.Run(() => PadDecoder.Generate(prepared.Request, cancellationToken), cancellationToken).ConfigureAwait(false);
-        PadTelemetry.Record(prepared.Summary, result.Trace.Count(step => step.Changed), result.TokenIds.Count, Stopwatch.GetElapsedTime(started));
+        PadTelemetry.Record(prepared.Summary, result.ChangedTokens, result.TokenIds.Count, Stopwatch.GetElapsedTime(started));
         var message = new ChatMessage(ChatRole.Assistant, result.Text) { MessageId = prepared.MessageId, CreatedAt = prepared.CreatedAt };
         return new ChatResponse(message)
         {
@@ -104,7 +104,7 @@ public sealed class PadChatClient : IChatClient
         await foreach (GenerationUpdate update in PadDecoder.DecodeAsync(prepared.Request, cancellationToken).ConfigureAwait(false))
         {
             outputTokens += update.TokenId >= 0 ? 1 : 0;
-            changedTokens += update.Step is { Changed: true } ? 1 : 0;
+            changedTokens += update.ChangedByPad ? 1 : 0;
             if (update.FinishReason is FinishReason finish)
             {
                 PadTelemetry.Record(prepared.Summary, changedTokens, outputTokens, Stopwatch.GetElapsedTime(started));
@@ -260,9 +260,6 @@ public sealed class PadChatClient : IChatClient
 
             // A chat model ends its turn with a control token that is not always among the model's EOS ids.
             StopTokenIds = [.. _endOfTurnIds],
-
-            // The per-step trace tells which tokens PAD changed; it costs allocations, so only a recording span pays for it.
-            IncludeTrace = span is not null && activeRewards > 0,
         };
 
         RewardMode mode = pad.Mode ?? _options.DefaultMode;

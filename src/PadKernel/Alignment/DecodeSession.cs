@@ -143,12 +143,12 @@ internal sealed class DecodeSession : IDisposable
         string text = _stops.Push(_text.Append(next));
         if (_stops.Stopped)
         {
-            return new GenerationUpdate(next, text, step, FinishReason.Stop);
+            return new GenerationUpdate(next, text, step, FinishReason.Stop) { ChangedByPad = _stage.LastChanged };
         }
 
         if (_generated >= _options.MaxTokens || AnyBatchFull())
         {
-            return new GenerationUpdate(next, Finish(text), step, FinishReason.Length);
+            return new GenerationUpdate(next, Finish(text), step, FinishReason.Length) { ChangedByPad = _stage.LastChanged };
         }
 
         foreach (ModelBatch batch in _batches)
@@ -157,7 +157,7 @@ internal sealed class DecodeSession : IDisposable
         }
 
         AdvanceMapped(next);
-        return new GenerationUpdate(next, text, step, null);
+        return new GenerationUpdate(next, text, step, null) { ChangedByPad = _stage.LastChanged };
     }
 
     public void Dispose()

@@ -46,11 +46,13 @@ public static class PadDecoder
         var text = new System.Text.StringBuilder();
         var trace = new List<PadStep>();
         FinishReason finish = FinishReason.Length;
+        int changed = 0;
         foreach (GenerationUpdate update in Decode(request, cancellationToken))
         {
             if (update.TokenId >= 0)
             {
                 ids.Add(update.TokenId);
+                changed += update.ChangedByPad ? 1 : 0;
             }
 
             text.Append(update.Text);
@@ -69,6 +71,7 @@ public static class PadDecoder
             FinishReason = finish,
             PromptTokens = request.Context.Count,
             Trace = trace,
+            ChangedTokens = changed,
         };
     }
 

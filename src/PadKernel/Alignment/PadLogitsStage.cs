@@ -78,6 +78,9 @@ internal sealed class PadLogitsStage
         _random = options.Seed is int seed ? new Random(seed) : new Random();
     }
 
+    /// <summary>Gets a value indicating whether the last PAD step chose a candidate other than the base model's top one.</summary>
+    public bool LastChanged { get; private set; }
+
     /// <summary>Chooses the next token from one step's logits.</summary>
     /// <param name="baseLogits">The base context's next-token logits.</param>
     /// <param name="rewards">The reward contexts, whose <see cref="IModelSequence.Logits"/> are read (same order as the weights).</param>
@@ -260,6 +263,7 @@ internal sealed class PadLogitsStage
         }
 
         step = _traceRewards is null ? null : BuildTrace(baseLogits, ids, scores, chosen, rewards.Length, index);
+        LastChanged = chosen != 0;
         return ids[chosen];
     }
 

@@ -19,4 +19,7 @@ public sealed class GenerationResult
 
     /// <summary>Gets the per-step trace when tracing was requested; otherwise empty.</summary>
     public IReadOnlyList<PadStep> Trace { get; init; } = [];
+
+    /// <summary>Gets how many generated tokens PAD chose differently from the base model's top token (counted without a trace).</summary>
+    public int ChangedTokens { get; init; }
 }
