@@ -132,42 +132,21 @@ public sealed class JinjaChatTemplate : ChatTemplate
     /// <summary>Merges system messages into one first system turn (or into the first user message), as the built-in templates do.</summary>
     private IReadOnlyList<PromptMessage> Normalize(IReadOnlyList<PromptMessage> messages)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        var system = new List<string>();
-        var turns = new List<PromptMessage>();
-        foreach (PromptMessage message in messages)
-        {
-            ArgumentNullException.ThrowIfNull(message);
-            ArgumentNullException.ThrowIfNull(message.Text);
-            if (message.Role != PromptRole.System)
-            {
-                turns.Add(message);
-            }
-            else if (message.Text.Length > 0)
-            {
-                system.Add(message.Text);
-            }
-        }
-
-        int firstUser = turns.FindIndex(t => t.Role == PromptRole.User);
-        if (firstUser < 0)
-        {
-            throw new ArgumentException("The conversation needs at least one user message.", nameof(messages));
-        }
-
-        if (system.Count == 0)
+        Conversation conversation = Conversation.From(messages);
+        List<PromptMessage> turns = [.. conversation.Turns];
+        if (conversation.System is not string system)
         {
             return turns;
         }
 
-        string systemText = string.Join("\n\n", system);
         if (!SupportsSystemRole)
         {
-            turns[firstUser] = turns[firstUser] with { Text = systemText + "\n\n" + turns[firstUser].Text };
+            int firstUser = turns.FindIndex(t => t.Role == PromptRole.User);
+            turns[firstUser] = turns[firstUser] with { Text = system + "\n\n" + turns[firstUser].Text };
             return turns;
         }
 
-        return [new PromptMessage(PromptRole.System, systemText), .. turns];
+        return [new PromptMessage(PromptRole.System, system), .. turns];
     }
 
     /// <summary>Finds the form of <paramref name="text"/> (as written, or trimmed) that the rendering holds at <paramref name="position"/>.</summary>

@@ -1,7 +1,10 @@
 namespace PadKernel.Prompts;
 
-/// <summary>A conversation reduced to what templates render: one system text and the user/assistant turns.</summary>
-internal sealed class Conversation
+/// <summary>
+/// A conversation reduced to what templates render: one system text and the user/assistant turns. Every template,
+/// built-in or a runtime's own, normalizes a conversation through it, so all of them treat system messages alike.
+/// </summary>
+public sealed class Conversation
 {
     private Conversation(string? system, IReadOnlyList<PromptMessage> turns)
     {
@@ -15,6 +18,9 @@ internal sealed class Conversation
     /// <summary>Gets the user and assistant messages in order.</summary>
     public IReadOnlyList<PromptMessage> Turns { get; }
 
+    /// <summary>Joins the system messages (blank line between them) and keeps the other turns in order.</summary>
+    /// <param name="messages">The conversation.</param>
+    /// <exception cref="ArgumentException">There is no user message.</exception>
     public static Conversation From(IReadOnlyList<PromptMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
