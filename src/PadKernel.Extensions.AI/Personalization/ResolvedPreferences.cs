@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using PadKernel.Alignment;
+using PadKernel.Extensions.AI.Serialization;
 
 namespace PadKernel.Extensions.AI;
 
@@ -20,16 +21,7 @@ internal static class ResolvedPreferences
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartArray();
-            foreach (Preference preference in preferences)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("text", preference.Text);
-                writer.WriteNumber("weight", preference.Weight);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            PreferenceListJson.Write(writer, preferences.Select(p => (p.Text, (float?)p.Weight)));
         }
 
         using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
