@@ -48,6 +48,25 @@ public sealed class HeldOutComparisonTests
     }
 
     [Fact]
+    public void ARunInterruptedBeforeTheTestPromptsReportsNoRowsInsteadOfFailing()
+    {
+        // Ctrl+C during the dev prompts: records exist only for prompts 0-1 of a 4 + 4 split.
+        var records = new List<EvalRecord>();
+        foreach (EvalMethod m in new[] { Prompting, new EvalMethod(EvalMethodKind.PadSelfContrast, 2, 10) })
+        {
+            for (int p = 0; p < 2; p++)
+            {
+                records.Add(SyntheticResults.Record(m, p, "frog", 0.5, 20 * Math.Log(2), 20));
+            }
+        }
+
+        HeldOutComparison comparison = HeldOutComparison.Create(records, promptCount: 8, devPrompts: 4);
+
+        Assert.Empty(comparison.Rows);
+        Assert.NotNull(comparison.ToMarkdown());
+    }
+
+    [Fact]
     public void WithNoWeightFluentEnoughItSaysSoAndTakesTheMostFluent()
     {
         var records = new List<EvalRecord>();

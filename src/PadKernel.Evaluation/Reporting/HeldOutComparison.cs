@@ -79,8 +79,10 @@ public sealed class HeldOutComparison
             return methods.ContainsKey(matched) ? matched : "prompting";
         }
 
+        // A run interrupted before (some of) the test prompts reports only the methods that reached them.
+        var tested = testRecords.Select(r => r.Method).ToHashSet(StringComparer.Ordinal);
         var rows = new List<HeldOutRow>();
-        foreach (EvalMethod control in methods.Values.Where(m => !m.IsPad).OrderBy(m => m.ReportOrder).ThenBy(m => m.TopK))
+        foreach (EvalMethod control in methods.Values.Where(m => !m.IsPad && tested.Contains(m.Key)).OrderBy(m => m.ReportOrder).ThenBy(m => m.TopK))
         {
             rows.Add(Row(control, testRecords, control: null, selection: null, seed));
         }
@@ -99,7 +101,10 @@ public sealed class HeldOutComparison
             (EvalMethod chosen, string note) = within.Length > 0
                 ? (within.MaxBy(c => c.Adherence).Method, string.Create(CultureInfo.InvariantCulture, $"best {where} adherence with {where} ppl ≤ {limit:0.00}"))
                 : (candidates.MinBy(c => c.Perplexity).Method, string.Create(CultureInfo.InvariantCulture, $"no w within {where} ppl ≤ {limit:0.00}; lowest-ppl w"));
-            rows.Add(Row(chosen, testRecords, control, note, seed));
+            if (tested.Contains(chosen.Key))
+            {
+                rows.Add(Row(chosen, testRecords, control, note, seed));
+            }
         }
 
         string description = split
