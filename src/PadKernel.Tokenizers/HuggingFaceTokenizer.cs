@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text;
+using System.Text.RegularExpressions;
 using PadKernel.Models;
 using PadKernel.Text;
 using PadKernel.Tokenizers.Components;
@@ -156,8 +157,22 @@ public sealed class HuggingFaceTokenizer : ITokenizer
             return;
         }
 
-        string input = text.ToString();
-        SegmentStart start = atStartOfText ? SegmentStart.TextStart : SegmentStart.Continuation;
+        // Every pattern from tokenizer.json runs under a match timeout (TokenizerJsonReader.MatchTimeout): a hostile
+        // backtracking pattern on a crafted text ends here, once for splitters and normalizers alike, with nothing appended.
+        int before = destination.Count;
+        try
+        {
+            EncodeText(text.ToString(), destination, atStartOfText ? SegmentStart.TextStart : SegmentStart.Continuation);
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            destination.RemoveRange(before, destination.Count - before);
+            throw new PadKernelException($"The tokenizer's pattern \"{e.Pattern}\" took longer than {e.MatchTimeout.TotalSeconds:0.#} s on this text; the tokenizer.json pattern is unsafe (catastrophic backtracking).", e);
+        }
+    }
+
+    private void EncodeText(string input, List<int> destination, SegmentStart start)
+    {
         if (_addedTokenSplitter.IsEmpty)
         {
             EncodeSegment(input, destination, start);

@@ -32,23 +32,6 @@ internal sealed class RegexSplitter
 
     public RegexSplitter(Regex regex) => _regex = regex;
 
-    // A backtracking pattern from a hostile tokenizer.json can take forever on a crafted text; the match timeout set
-    // when the pattern was compiled turns that into an error that names the pattern.
-    private static Match Next(Match match)
-    {
-        try
-        {
-            return match.NextMatch();
-        }
-        catch (RegexMatchTimeoutException e)
-        {
-            throw TooSlow(e);
-        }
-    }
-
-    private static PadKernelException TooSlow(RegexMatchTimeoutException e) =>
-        new($"The tokenizer's split pattern \"{e.Pattern}\" took longer than {e.MatchTimeout.TotalSeconds:0.#} s on this text; the tokenizer.json pattern is unsafe (catastrophic backtracking).", e);
-
     /// <summary>Splits <paramref name="text"/> and appends the non-empty pieces to <paramref name="pieces"/>.</summary>
     public void Split(string text, List<string> pieces, SplitBehavior behavior, bool invert)
     {
@@ -67,17 +50,7 @@ internal sealed class RegexSplitter
         // Segments as (start, end, isDelimiter) over the original text.
         var segments = new List<(int Start, int End, bool Delimiter)>();
         int last = 0;
-        Match m;
-        try
-        {
-            m = _regex.Match(matched);
-        }
-        catch (RegexMatchTimeoutException e)
-        {
-            throw TooSlow(e);
-        }
-
-        for (; m.Success; m = Next(m))
+        for (Match m = _regex.Match(matched); m.Success; m = m.NextMatch())
         {
             if (m.Length == 0)
             {
