@@ -339,7 +339,8 @@ public sealed class PadChatClient : IChatClient
         return merged;
     }
 
-    private static List<PromptMessage> ToPromptMessages(IEnumerable<ChatMessage> messages, string? instructions)
+    // Also how pad serve renders a prompt to count its tokens, so the count is of exactly what will be decoded.
+    internal static List<PromptMessage> ToPromptMessages(IEnumerable<ChatMessage> messages, string? instructions)
     {
         var prompt = new List<PromptMessage>();
         if (!string.IsNullOrEmpty(instructions))

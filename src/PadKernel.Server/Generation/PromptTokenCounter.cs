@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using PadKernel.Extensions.AI;
 using PadKernel.Models;
 using PadKernel.Prompts;
 using PadKernel.Server.Configuration;
@@ -77,22 +78,7 @@ internal sealed class PromptTokenCounter(IOptions<PadServerOptions> options)
             return messages.Select(m => new ChatPrompt([PromptSegment.Text(m.Text)])).ToList();
         }
 
-        var conversation = new List<PromptMessage>(messages.Count);
-        foreach (ChatMessage message in messages)
-        {
-            if (message.Text.Length == 0 && message.Role != ChatRole.User)
-            {
-                // As the chat client does: a turn without text renders nothing.
-                continue;
-            }
-
-            PromptRole role = message.Role == ChatRole.System ? PromptRole.System
-                : message.Role == ChatRole.Assistant ? PromptRole.Assistant
-                : PromptRole.User;
-            conversation.Add(new PromptMessage(role, message.Text));
-        }
-
-        return [template.Render(conversation)];
+        return [template.Render(PadChatClient.ToPromptMessages(messages, instructions: null))];
     }
 
     private void CheckLimits(long tokens, ILanguageModel model, string holds)
