@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PadKernel.Preferences;
 using PadKernel.Server.Authentication;
 using PadKernel.Server.Endpoints;
 using PadKernel.Server.Errors;
@@ -55,27 +54,24 @@ public static partial class PadServerEndpointRouteBuilderExtensions
             // Kestrel's own refusals while the body is read (malformed chunking, a body cut short, a read timeout).
             await ErrorWriter.WriteAsync(context, new ApiException(ex.StatusCode, ErrorTypes.InvalidRequest, ex.Message, null, "bad_request")).ConfigureAwait(false);
         }
-        catch (PreferenceStoreUnavailableException ex) when (!context.Response.HasStarted)
-        {
-            // The preference database is down: a temporary failure of the server's dependency, not of the request.
-            LogStoreUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PadKernel.Server"), ex);
-            await ErrorWriter.WriteAsync(context, GenerationErrors.ToApiError(ex)!).ConfigureAwait(false);
-        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client is gone; there is no one to answer.
         }
         catch (Exception ex) when (ex is not ApiException && !context.Response.HasStarted)
         {
-            // The last resort: a fault of the server, logged here with its stack trace; the client gets only this line.
-            LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PadKernel.Server"), ex);
-            await ErrorWriter.WriteAsync(context, new ApiException(StatusCodes.Status500InternalServerError, ErrorTypes.Server, "The server had an error while processing the request.", null, "server_error")).ConfigureAwait(false);
+            // One mapping for every endpoint (bad input → 4xx, a store that is down → 503); anything it does not know is a
+            // fault of the server, logged here with its stack trace, and the client gets only a fixed line.
+            ApiException? mapped = GenerationErrors.ToApiError(ex);
+            if (mapped is null || mapped.StatusCode >= 500)
+            {
+                LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("PadKernel.Server"), ex);
+            }
+
+            await ErrorWriter.WriteAsync(context, mapped ?? new ApiException(StatusCodes.Status500InternalServerError, ErrorTypes.Server, "The server had an error while processing the request.", null, "server_error")).ConfigureAwait(false);
         }
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The preference store is unavailable.")]
-    private static partial void LogStoreUnavailable(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in a PadKernel server endpoint.")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A PadKernel server endpoint failed.")]
     private static partial void LogUnhandled(ILogger logger, Exception exception);
 }
