@@ -283,7 +283,7 @@ public sealed class EvalRunner
     // A model with the base model's tokenizer scores the generated ids; another tokenizer re-encodes the text.
     private LikelihoodResult ScoreFluency(ILanguageModel fluencyModel, string prompt, List<int> promptIds, GenerationResult result)
     {
-        if (fluencyModel.Info.VocabularySize == _model.Info.VocabularySize && fluencyModel.Tokenizer.VocabularySize == _model.Tokenizer.VocabularySize)
+        if (TokenMapping.SharesVocabulary(fluencyModel, _model))
         {
             return Perplexity.Score(fluencyModel, promptIds, result.TokenIds);
         }

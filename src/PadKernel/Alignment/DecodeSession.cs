@@ -217,7 +217,7 @@ internal sealed class DecodeSession : IDisposable
 
     /// <summary>The mapping from the base model's ids to a reward model's, or null when both share one vocabulary.</summary>
     private static TokenMapping? MappingFor(ILanguageModel baseModel, ILanguageModel rewardModel) =>
-        rewardModel.Info.VocabularySize == baseModel.Info.VocabularySize && rewardModel.Tokenizer.VocabularySize == baseModel.Tokenizer.VocabularySize
+        TokenMapping.SharesVocabulary(baseModel, rewardModel)
             ? null
             : TokenMapping.For(baseModel, rewardModel);
 

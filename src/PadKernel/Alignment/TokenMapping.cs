@@ -46,6 +46,19 @@ public sealed class TokenMapping
     /// <summary>Gets the most reward ids one base id's text encodes to.</summary>
     public int MaxEncodingLength { get; }
 
+    /// <summary>
+    /// Returns a value indicating whether two models read the same token ids (same vocabulary and tokenizer sizes), so
+    /// that ids pass between them unmapped. The one test for it, for decoding and evaluation alike.
+    /// </summary>
+    /// <param name="a">One model.</param>
+    /// <param name="b">The other model.</param>
+    public static bool SharesVocabulary(ILanguageModel a, ILanguageModel b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.Info.VocabularySize == b.Info.VocabularySize && a.Tokenizer.VocabularySize == b.Tokenizer.VocabularySize;
+    }
+
     /// <summary>Returns the mapping between two models' vocabularies, computed on first use and cached per pair of tokenizers.</summary>
     /// <param name="baseModel">The base model.</param>
     /// <param name="rewardModel">The reward model.</param>
