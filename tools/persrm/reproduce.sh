@@ -6,11 +6,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 models="${PADKERNEL_MODELS:-$root/../shared/models}"
 if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "reproduce.sh: Debian's python3-torch and python3-numpy are needed: run 'apt-get install python3-torch python3-numpy' as root" >&2
+    exit 1
+  fi
   apt-get update -qq && apt-get install -y -qq python3-torch python3-numpy >/dev/null
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 /usr/bin/python3 "$root/tools/persrm/train.py" --base "$models/stories260K" --out "$out/stories260K-persrm"
 /usr/bin/python3 "$root/tools/persrm/export_onnx.py" --checkpoint "$out/stories260K-persrm/stories260K-persrm.bin" \
-  --tokenizer-from "$models/stories260K-onnx" --out "$out/stories260K-persrm-onnx" 2>/dev/null
+  --tokenizer-from "$models/stories260K-onnx" --out "$out/stories260K-persrm-onnx"
 (cd "$out" && sha256sum -c "$root/models/SHA256SUMS")
