@@ -22,6 +22,24 @@ public sealed class JudgeFactory
         GradesEveryPreference = gradeEveryPreference;
     }
 
+    /// <summary>
+    /// Gets what grades with the chat client — its endpoint and model, and whether every preference is graded — or null
+    /// without one; part of a run's fingerprint, so a resumed run never mixes scores of different graders.
+    /// </summary>
+    public string? Grader
+    {
+        get
+        {
+            if (_chatClient is null)
+            {
+                return null;
+            }
+
+            string grader = _chatClient.GetService<ChatClientMetadata>() is { } metadata ? $"{metadata.ProviderUri} {metadata.DefaultModelId}" : "chat client";
+            return GradesEveryPreference ? grader + ", every preference" : grader;
+        }
+    }
+
     /// <summary>Gets a value indicating whether every preference also gets an LLM judge, named <c>llm(id)</c>.</summary>
     public bool GradesEveryPreference { get; }
 

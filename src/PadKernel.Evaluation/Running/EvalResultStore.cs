@@ -141,7 +141,8 @@ public sealed class EvalResultStore : IDisposable
 /// <param name="Seed">The first seed.</param>
 /// <param name="FluencyModel">The fluency model's id, or null.</param>
 /// <param name="PenalizeCopying">Whether copying zeroes adherence.</param>
-public sealed record EvalFingerprint(string Model, string? RewardModel, string Suite, string SuiteHash, int MaxTokens, float Temperature, int Seed, string? FluencyModel = null, bool PenalizeCopying = false);
+/// <param name="Grader">What grades with an LLM (endpoint and model), or null (see <see cref="Judges.JudgeFactory.Grader"/>).</param>
+public sealed record EvalFingerprint(string Model, string? RewardModel, string Suite, string SuiteHash, int MaxTokens, float Temperature, int Seed, string? FluencyModel = null, bool PenalizeCopying = false, string? Grader = null);
 
 /// <summary>Thrown when an output folder cannot be used for the results of a run.</summary>
 public sealed class EvalStoreException : PadKernelException

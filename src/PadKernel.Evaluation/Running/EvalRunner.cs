@@ -25,6 +25,7 @@ public sealed class EvalRunner
     private readonly EvalSuite _suite;
     private readonly EvalOptions _options;
     private readonly IJudge[][] _judges;
+    private readonly string? _grader;
 
     /// <summary>Initializes a new instance of the <see cref="EvalRunner"/> class.</summary>
     /// <param name="model">The base model (any runtime).</param>
@@ -49,6 +50,7 @@ public sealed class EvalRunner
         _fluencyModel = fluencyModel;
         _suite = suite;
         judges ??= new JudgeFactory();
+        _grader = judges.Grader;
         _judges = suite.Preferences
             .Select(p => p.Judges.Select(spec => judges.Create(spec, p.Id)).Concat(judges.GradesEveryPreference ? [judges.CreateGrader(p.Id)] : []).ToArray())
             .ToArray();
@@ -103,7 +105,7 @@ public sealed class EvalRunner
             string suiteJson = JsonSerializer.Serialize(new { _suite.Prompts, _suite.Preferences }, EvalResultStore.JsonOptions);
             string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(suiteJson)))[..16];
             return new EvalFingerprint(
-                _model.Info.ModelId, _rewardModel?.Info.ModelId, _suite.Name, hash, _options.MaxTokens, _options.Temperature, _options.Seed, _fluencyModel?.Info.ModelId, _options.PenalizeCopying);
+                _model.Info.ModelId, _rewardModel?.Info.ModelId, _suite.Name, hash, _options.MaxTokens, _options.Temperature, _options.Seed, _fluencyModel?.Info.ModelId, _options.PenalizeCopying, _grader);
         }
     }
 
