@@ -1,5 +1,5 @@
 // Times the llama2.c tokenizer on long prompts ("Once upon a time " repeated to the given sizes in kB).
-// Usage: dotnet run -c Release scripts/bench-tokenizer.cs -- 160 1000   (models from $PADKERNEL_MODELS or ../shared/models)
+// Usage: dotnet run -c Release scripts/bench-tokenizer.cs -- 160 1000   (the bundled stories260K tokenizer, or $PADKERNEL_MODELS/stories260K)
 #:project ../src/PadKernel.Llama2c/PadKernel.Llama2c.csproj
 #:property TreatWarningsAsErrors=false
 #:property GenerateDocumentationFile=false
@@ -8,7 +8,7 @@ using System.Text;
 using PadKernel.Llama2c;
 using PadKernel.Text;
 
-string models = Environment.GetEnvironmentVariable("PADKERNEL_MODELS") ?? Path.Combine(AppContext.BaseDirectory, "..", "shared", "models");
+string models = Environment.GetEnvironmentVariable("PADKERNEL_MODELS") ?? Path.Combine(AppContext.BaseDirectory, "..", "models");
 var tokenizer = Llama2cTokenizer.Load(Path.Combine(models, "stories260K", "tok512.bin"));
 tokenizer.Encode("Once upon a time"); // JIT warm-up
 tokenizer.MinimumTokenCount("Once upon a time");

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Builds and runs every test project, then prints one line "N passed, N failed".
-# Models come from $PADKERNEL_MODELS (default: ../shared/models beside the repository).
+# Test models and golden vectors are in the repository (tests/fixtures, models/); PADKERNEL_MODELS and PADKERNEL_GOLDEN
+# may point the tests at other copies.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-export PADKERNEL_MODELS="${PADKERNEL_MODELS:-$root/../shared/models}"
-export PADKERNEL_GOLDEN="${PADKERNEL_GOLDEN:-$root/../shared/golden}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# The fixtures are pinned by sha256: a damaged clone is one clear line, not hundreds of failing tests.
+for sums in "$root/tests/fixtures/SHA256SUMS" "$root/models/SHA256SUMS" "$root/models/stories260K/SHA256SUMS"; do
+  if ! (cd "$(dirname "$sums")" && sha256sum --quiet -c "$(basename "$sums")" >/dev/null 2>&1); then
+    echo "test data damaged or missing: $(cd "$(dirname "$sums")" && sha256sum --quiet -c "$(basename "$sums")" 2>&1 | head -3 | tr '\n' ' ')(check the clone; see tests/fixtures/README.md)"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+done
 
 # Everything the tests need beyond NuGet (node test clients) is fetched by setup.sh.
 if [ -x "$root/scripts/setup.sh" ]; then

@@ -5,7 +5,7 @@ public sealed class CompareAndBenchTests
     [Fact]
     public async Task CompareShowsBothTextsSideBySide()
     {
-        (int code, string output, string error) = await CliRun.InvokeAsync("compare", "-m", TestPaths.Stories, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60");
+        (int code, string output, string error) = await CliRun.InvokeAsync("compare", "-m", TestData.StoriesFolder, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60");
 
         Assert.True(code == 0, error);
         Assert.Contains("without preference", output, StringComparison.Ordinal);
@@ -26,7 +26,7 @@ public sealed class CompareAndBenchTests
     [Fact]
     public async Task BenchReportsPlainAndPadRows()
     {
-        (int code, string output, string error) = await CliRun.InvokeAsync("bench", "-m", TestPaths.Stories, "-n", "40", "--runs", "1");
+        (int code, string output, string error) = await CliRun.InvokeAsync("bench", "-m", TestData.StoriesFolder, "-n", "40", "--runs", "1");
 
         Assert.True(code == 0, error);
         Assert.Contains("plain", output, StringComparison.Ordinal);

@@ -17,9 +17,9 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task ATruncatedCheckpointIsOneClearLineWithoutAStackTrace()
     {
-        byte[] checkpoint = File.ReadAllBytes(Path.Combine(TestPaths.Stories, "stories260K.bin"));
+        byte[] checkpoint = File.ReadAllBytes(Path.Combine(TestData.StoriesFolder, "stories260K.bin"));
         File.WriteAllBytes(Path.Combine(_folder, "stories260K.bin"), checkpoint[..(checkpoint.Length / 2)]);
-        File.Copy(Path.Combine(TestPaths.Stories, "tok512.bin"), Path.Combine(_folder, "tok512.bin"));
+        File.Copy(Path.Combine(TestData.StoriesFolder, "tok512.bin"), Path.Combine(_folder, "tok512.bin"));
 
         (int code, string _, string error) = await CliRun.InvokeAsync("generate", "-m", _folder, "-p", "Hi");
 
@@ -32,7 +32,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task APromptLongerThanTheContextIsRejected()
     {
-        (int code, string _, string error) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", string.Join(' ', Enumerable.Repeat("elephant", 400)));
+        (int code, string _, string error) = await CliRun.InvokeAsync("generate", "-m", TestData.StoriesFolder, "-p", string.Join(' ', Enumerable.Repeat("elephant", 400)));
 
         Assert.Equal(1, code);
         Assert.Contains("context length is 512", error, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class ErrorTests : IDisposable
     [Fact]
     public async Task MismatchedWeightsAreRejected()
     {
-        (int code, string _, string error) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", "Hi", "--preference", "a", "--preference", "b", "--preference", "c", "-w", "1", "-w", "2");
+        (int code, string _, string error) = await CliRun.InvokeAsync("generate", "-m", TestData.StoriesFolder, "-p", "Hi", "--preference", "a", "--preference", "b", "--preference", "c", "-w", "1", "-w", "2");
 
         Assert.Equal(1, code);
         Assert.Contains("one --weight for all preferences or one per --preference", error, StringComparison.Ordinal);

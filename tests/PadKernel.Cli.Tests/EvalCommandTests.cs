@@ -19,7 +19,7 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task EvalOnTheStoryModelWritesReportsWithTheRunsNumbers()
     {
-        string[] args = ["eval", "--suite", Suite, "--model", TestPaths.Stories, "--prompts", "2", "--weights", "1,4", "--top-k", "10", "--max-tokens", "12", "--out", _out];
+        string[] args = ["eval", "--suite", Suite, "--model", TestData.StoriesFolder, "--prompts", "2", "--weights", "1,4", "--top-k", "10", "--max-tokens", "12", "--out", _out];
         (int code, string output, string error) = await CliRun.InvokeAsync(args);
 
         Assert.True(code == 0, error);
@@ -50,14 +50,14 @@ public sealed class EvalCommandTests : IDisposable
     [Fact]
     public async Task EvalRefusesAFolderOfOtherSettingsAndBadLists()
     {
-        string[] first = ["eval", "--suite", Suite, "--model", TestPaths.Stories, "--prompts", "1", "--weights", "2", "--top-k", "10", "--max-tokens", "4", "--out", _out];
+        string[] first = ["eval", "--suite", Suite, "--model", TestData.StoriesFolder, "--prompts", "1", "--weights", "2", "--top-k", "10", "--max-tokens", "4", "--out", _out];
         Assert.Equal(0, (await CliRun.InvokeAsync(first)).ExitCode);
 
         (int code, _, string error) = await CliRun.InvokeAsync([.. first[..^3], "8", "--out", _out]);
         Assert.Equal(1, code);
         Assert.Contains("other settings", error, StringComparison.Ordinal);
 
-        (code, _, error) = await CliRun.InvokeAsync(["eval", "--suite", Suite, "--model", TestPaths.Stories, "--weights", "1,x", "--out", _out]);
+        (code, _, error) = await CliRun.InvokeAsync(["eval", "--suite", Suite, "--model", TestData.StoriesFolder, "--weights", "1,x", "--out", _out]);
         Assert.Equal(1, code);
         Assert.Contains("--weights", error, StringComparison.Ordinal);
     }
@@ -68,7 +68,7 @@ public sealed class EvalCommandTests : IDisposable
         using var judge = new PadKernel.Testing.FakeOpenAIServer("7");
         string[] args =
         [
-            "eval", "--suite", Suite, "--model", TestPaths.Stories, "--prompts", "3", "--dev-prompts", "2", "--weights", "2", "--top-k", "10",
+            "eval", "--suite", Suite, "--model", TestData.StoriesFolder, "--prompts", "3", "--dev-prompts", "2", "--weights", "2", "--top-k", "10",
             "--max-tokens", "6", "--judge-endpoint", judge.Endpoint.ToString(), "--judge-model", "grader", "--out", _out,
         ];
 
@@ -85,10 +85,10 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("| pad-sc w=2 k=10 |", comparison, StringComparison.Ordinal);
         Assert.Contains("Held-out comparison", output, StringComparison.Ordinal);
 
-        (code, _, error) = await CliRun.InvokeAsync(["eval", "--suite", Suite, "--model", TestPaths.Stories, "--judge-endpoint", "ftp://x", "--judge-model", "m", "--out", _out + "-bad"]);
+        (code, _, error) = await CliRun.InvokeAsync(["eval", "--suite", Suite, "--model", TestData.StoriesFolder, "--judge-endpoint", "ftp://x", "--judge-model", "m", "--out", _out + "-bad"]);
         Assert.Equal(1, code);
         Assert.Contains("--judge-endpoint", error, StringComparison.Ordinal);
     }
 
-    private static string Suite => Path.Combine(PadKernel.Testing.TestData.RepositoryRoot, "samples", "suites", "stories.json");
+    private static string Suite => Path.Combine(TestData.RepositoryRoot, "samples", "suites", "stories.json");
 }

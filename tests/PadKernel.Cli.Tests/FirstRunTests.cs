@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using PadKernel.Cli.Models;
-using PadKernel.Testing;
 
 namespace PadKernel.Cli.Tests;
 
@@ -27,7 +26,7 @@ public sealed class FirstRunTests : IDisposable
         Assert.Empty(error);
 
         // The same text as from the shared copy of the model, named by path.
-        (int expectedCode, string expected, _) = await CliRun.InvokeAsync([.. ReadmeCommand, "--model", TestPaths.Stories]);
+        (int expectedCode, string expected, _) = await CliRun.InvokeAsync([.. ReadmeCommand, "--model", TestData.StoriesFolder]);
         Assert.Equal(0, expectedCode);
         Assert.Equal(expected, output);
         Assert.Contains("Max", output, StringComparison.Ordinal);
@@ -111,7 +110,7 @@ public sealed class FirstRunTests : IDisposable
         Assert.Equal(Path.Combine(models, "stories260K"), resolver.ResolvePath("stories260K"));
 
         // A path wins over every name lookup.
-        Assert.Equal(TestPaths.Stories, resolver.ResolvePath(TestPaths.Stories));
+        Assert.Equal(TestData.StoriesFolder, resolver.ResolvePath(TestData.StoriesFolder));
 
         // A name found only as an unloadable folder is not found, and the message says why.
         Directory.CreateDirectory(Path.Combine(models, "half-pulled"));
@@ -140,7 +139,7 @@ public sealed class FirstRunTests : IDisposable
         Directory.CreateDirectory(folder);
         foreach (string file in new[] { "stories260K.bin", "tok512.bin" })
         {
-            File.Copy(Path.Combine(TestPaths.Stories, file), Path.Combine(folder, file));
+            File.Copy(Path.Combine(TestData.StoriesFolder, file), Path.Combine(folder, file));
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class GenerateCommandTests
     public async Task JsonOutputReproducesTheGoldenVector(int index)
     {
         JsonElement golden = Golden()[index];
-        var args = new List<string> { "generate", "--model", TestPaths.Stories, "--prompt", golden.GetProperty("prompt").GetString()!, "--max-tokens", golden.GetProperty("max_tokens").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", "--trace" };
+        var args = new List<string> { "generate", "--model", TestData.StoriesFolder, "--prompt", golden.GetProperty("prompt").GetString()!, "--max-tokens", golden.GetProperty("max_tokens").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), "--json", "--trace" };
         if (golden.TryGetProperty("preference", out JsonElement preference))
         {
             args.AddRange(["--preference", preference.GetString()!, "--weight", golden.GetProperty("weight").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture), "--top-k", golden.GetProperty("top_k").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -46,7 +46,7 @@ public sealed class GenerateCommandTests
     [Fact]
     public async Task StreamsThePlainTextAndShowsTheTraceTable()
     {
-        (int code, string output, string error) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60", "--trace");
+        (int code, string output, string error) = await CliRun.InvokeAsync("generate", "-m", TestData.StoriesFolder, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60", "--trace");
 
         Assert.True(code == 0, error);
         Assert.StartsWith(", a little bird came by and said, \"Hi, Max!", output, StringComparison.Ordinal);
@@ -57,8 +57,8 @@ public sealed class GenerateCommandTests
     [Fact]
     public async Task RewardModelModeWithTheCommittedPersRMScoresEachPreferenceWithItsOwnWeight()
     {
-        string persrm = Path.Combine(PadKernel.Testing.TestData.RepositoryRoot, "models", "stories260K-persrm");
-        string[] common = ["generate", "-m", TestPaths.Stories, "-p", "Tom found a box under his bed.", "-n", "30", "--json", "--trace", "--reward-model", persrm];
+        string persrm = Path.Combine(TestData.RepositoryRoot, "models", "stories260K-persrm");
+        string[] common = ["generate", "-m", TestData.StoriesFolder, "-p", "Tom found a box under his bed.", "-n", "30", "--json", "--trace", "--reward-model", persrm];
 
         (int code, string output, string error) = await CliRun.InvokeAsync([.. common, "--preference", "The story is about a frog.", "--preference", "The story is about a lion.", "-w", "0.5", "-w", "0"]);
         Assert.True(code == 0, error);
@@ -79,7 +79,7 @@ public sealed class GenerateCommandTests
     [Fact]
     public async Task StopSequenceEndsTheTextBeforeIt()
     {
-        (int code, string output, _) = await CliRun.InvokeAsync("generate", "-m", TestPaths.Stories, "-p", "Once upon a time", "-n", "60", "--stop", "Lily", "--json");
+        (int code, string output, _) = await CliRun.InvokeAsync("generate", "-m", TestData.StoriesFolder, "-p", "Once upon a time", "-n", "60", "--stop", "Lily", "--json");
 
         Assert.Equal(0, code);
         using JsonDocument result = JsonDocument.Parse(output);
@@ -90,7 +90,7 @@ public sealed class GenerateCommandTests
     [Fact]
     public async Task SampledGenerationIsReproducibleWithASeed()
     {
-        static string[] Args(string seed) => ["generate", "-m", TestPaths.Stories, "-p", "The dog", "--preference", "They ate cake.", "-t", "0.9", "--top-p", "0.95", "-s", seed, "-n", "40", "--json"];
+        static string[] Args(string seed) => ["generate", "-m", TestData.StoriesFolder, "-p", "The dog", "--preference", "They ate cake.", "-t", "0.9", "--top-p", "0.95", "-s", seed, "-n", "40", "--json"];
         (_, string first, _) = await CliRun.InvokeAsync(Args("123"));
         (_, string second, _) = await CliRun.InvokeAsync(Args("123"));
         (_, string other, _) = await CliRun.InvokeAsync(Args("777"));
@@ -107,7 +107,7 @@ public sealed class GenerateCommandTests
 
     private static JsonElement Golden()
     {
-        using var stream = File.OpenRead(Path.Combine(TestPaths.Golden, "pad-stories260K.json"));
+        using var stream = File.OpenRead(TestData.GoldenFile);
         return JsonDocument.Parse(stream).RootElement.Clone();
     }
 
@@ -118,7 +118,7 @@ public sealed class GenerateCommandTests
         try
         {
             await File.WriteAllTextAsync(file, "Once upon a time");
-            string onnx = Path.Combine(TestPaths.Models, "stories260K-onnx");
+            string onnx = TestData.Model("stories260K-onnx");
             (int code1, string fromOption, string error1) = await CliRun.InvokeAsync(["generate", "--model", onnx, "--prompt", "Once upon a time", "--max-tokens", "30"]);
             (int code2, string fromFile, string error2) = await CliRun.InvokeAsync(["generate", "--model", onnx, "--prompt-file", file, "--max-tokens", "30"]);
 
@@ -136,7 +136,7 @@ public sealed class GenerateCommandTests
     public async Task ALongPromptOnAnOnnxModelIsAClearErrorNotACrash()
     {
         // 30 KB through the command line (the old npm ONNX Runtime build aborted reading such a command line).
-        string onnx = Path.Combine(TestPaths.Models, "stories260K-onnx");
+        string onnx = TestData.Model("stories260K-onnx");
         string prompt = string.Concat(Enumerable.Repeat("Once upon a time. ", 1700));
         (int code, _, string error) = await CliRun.InvokeAsync(["generate", "--model", onnx, "--prompt", prompt, "--max-tokens", "5"]);
 
@@ -148,7 +148,7 @@ public sealed class GenerateCommandTests
     [Fact]
     public async Task PromptAndPromptFileTogetherAreAUsageError()
     {
-        (int code, _, string error) = await CliRun.InvokeAsync(["generate", "--model", TestPaths.Stories, "--prompt", "a", "--prompt-file", "b"]);
+        (int code, _, string error) = await CliRun.InvokeAsync(["generate", "--model", TestData.StoriesFolder, "--prompt", "a", "--prompt-file", "b"]);
         Assert.Equal(1, code);
         Assert.Contains("exactly one of --prompt", error, StringComparison.Ordinal);
     }

@@ -15,7 +15,7 @@ public sealed class ModelsCommandTests : IDisposable
     {
         foreach (string file in new[] { "stories260K.bin", "tok512.bin" })
         {
-            File.Copy(Path.Combine(TestPaths.Stories, file), Path.Combine(_served, file));
+            File.Copy(Path.Combine(TestData.StoriesFolder, file), Path.Combine(_served, file));
         }
 
         using var server = new FileServer(_served);
@@ -23,7 +23,7 @@ public sealed class ModelsCommandTests : IDisposable
 
         Assert.True(code == 0, error);
         Assert.Contains("verified", output, StringComparison.Ordinal);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(TestPaths.Stories, "stories260K.bin")), File.ReadAllBytes(Path.Combine(_cache, "stories260K", "stories260K.bin")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestData.StoriesFolder, "stories260K.bin")), File.ReadAllBytes(Path.Combine(_cache, "stories260K", "stories260K.bin")));
 
         (int generateCode, string text, _) = await WithCache(() => CliRun.InvokeAsync("generate", "-m", "stories260K", "-p", "Once upon a time", "-n", "8"));
         Assert.Equal(0, generateCode);
@@ -34,7 +34,7 @@ public sealed class ModelsCommandTests : IDisposable
     public async Task ACorruptDownloadIsRejectedAndLeavesNothingBehind()
     {
         File.WriteAllBytes(Path.Combine(_served, "stories260K.bin"), new byte[1000]);
-        File.Copy(Path.Combine(TestPaths.Stories, "tok512.bin"), Path.Combine(_served, "tok512.bin"));
+        File.Copy(Path.Combine(TestData.StoriesFolder, "tok512.bin"), Path.Combine(_served, "tok512.bin"));
 
         using var server = new FileServer(_served);
         (int code, string _, string error) = await WithCache(() => CliRun.InvokeAsync("models", "pull", "stories260K", "--source", server.Url));

@@ -8,14 +8,14 @@ public sealed class OnnxModelFolderTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("padkernel-cli-onnx-").FullName;
 
-    private static string StoriesOnnx => Path.Combine(TestPaths.Models, "stories260K-onnx");
+    private static string StoriesOnnx => TestData.Model("stories260K-onnx");
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task GenerateOnAGenAIFolderReproducesTheGoldenPadVector()
     {
-        using JsonDocument goldenFile = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(TestPaths.Golden, "pad-stories260K.json")));
+        using JsonDocument goldenFile = JsonDocument.Parse(File.ReadAllBytes(TestData.GoldenFile));
         JsonElement golden = goldenFile.RootElement.EnumerateArray().First(c => c.TryGetProperty("preference", out _));
 
         (int code, string output, string error) = await CliRun.InvokeAsync(

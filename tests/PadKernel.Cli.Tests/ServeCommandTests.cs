@@ -14,7 +14,7 @@ public sealed partial class ServeCommandTests
         using var error = new StringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         Task<int> run = PadCli.InvokeAsync(
-            ["serve", "--urls", "http://127.0.0.1:0", "--model", TestPaths.Stories, "--allow-anonymous", "--preferences", database],
+            ["serve", "--urls", "http://127.0.0.1:0", "--model", TestData.StoriesFolder, "--allow-anonymous", "--preferences", database],
             output, error, stop.Token);
 
         string? url = null;
@@ -42,7 +42,7 @@ public sealed partial class ServeCommandTests
     [Fact]
     public async Task Serve_WithoutKeysOrAnonymous_FailsWithOneClearLine()
     {
-        (int code, _, string error) = await CliRun.InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--model", TestPaths.Stories, "--preferences", Path.Combine(Path.GetTempPath(), $"pad-serve-{Guid.NewGuid():N}.db"));
+        (int code, _, string error) = await CliRun.InvokeAsync("serve", "--urls", "http://127.0.0.1:0", "--model", TestData.StoriesFolder, "--preferences", Path.Combine(Path.GetTempPath(), $"pad-serve-{Guid.NewGuid():N}.db"));
         Assert.Equal(1, code);
         Assert.Contains("PadServer:ApiKeys", error, StringComparison.Ordinal);
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using PadKernel.Evaluation.Judges;
-using PadKernel.Testing;
 
 namespace PadKernel.Evaluation.Tests;
 

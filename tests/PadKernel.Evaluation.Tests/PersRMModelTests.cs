@@ -3,7 +3,6 @@ using PadKernel.Alignment;
 using PadKernel.Decoding;
 using PadKernel.Llama2c;
 using PadKernel.Models;
-using PadKernel.Testing;
 
 namespace PadKernel.Evaluation.Tests;
 

@@ -1,6 +1,5 @@
 using PadKernel.Llama2c;
 using PadKernel.Models;
-using PadKernel.Testing;
 
 namespace PadKernel.Evaluation.Tests;
 
@@ -9,7 +8,7 @@ public sealed class StoryModel : IDisposable
 {
     public StoryModel()
     {
-        string path = TestData.Model("stories260K");
+        string path = TestData.StoriesFolder;
         Path = path;
         Model = new Llama2cModelLoader().Load(path);
     }

@@ -9,7 +9,7 @@ public sealed class AgentPipelineSampleTests
     {
         // The sample's exit code is 0 only when both users' stories differ from the guest's.
         MethodInfo main = typeof(Samples.AgentPipeline.StoryAgent).Assembly.EntryPoint!;
-        string models = Path.GetDirectoryName(StoryModel.Folder)!;
+        string models = Path.GetDirectoryName(TestData.StoriesFolder)!;
         object? result = main.Invoke(null, [new[] { models }]);
         int exitCode = result is Task<int> task ? await task : (int)result!;
         Assert.Equal(0, exitCode);

@@ -24,8 +24,8 @@ public sealed class DependencyInjectionTests : IDisposable
               "PadKernel": {
                 "DefaultModel": "stories",
                 "Models": {
-                  "stories": { "Path": {{System.Text.Json.JsonSerializer.Serialize(StoryModel.Folder)}}, "ChatTemplate": "raw", "MaxOutputTokens": 24 },
-                  "short": { "Path": {{System.Text.Json.JsonSerializer.Serialize(StoryModel.Folder)}}, "MaxOutputTokens": 5 }
+                  "stories": { "Path": {{System.Text.Json.JsonSerializer.Serialize(TestData.StoriesFolder)}}, "ChatTemplate": "raw", "MaxOutputTokens": 24 },
+                  "short": { "Path": {{System.Text.Json.JsonSerializer.Serialize(TestData.StoriesFolder)}}, "MaxOutputTokens": 5 }
                 },
                 "PreferencesDatabase": {{System.Text.Json.JsonSerializer.Serialize(database)}}
               }
@@ -77,7 +77,7 @@ public sealed class DependencyInjectionTests : IDisposable
     public async Task Code_options_preference_tools_in_a_scope_change_what_that_users_client_generates()
     {
         var services = new ServiceCollection();
-        services.AddPadKernel(o => o.AddModel("stories", StoryModel.Folder, m => m.MaxOutputTokens = 24))
+        services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.MaxOutputTokens = 24))
             .AddModelLoader(new Llama2cModelLoader());
         await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
 
@@ -115,11 +115,11 @@ public sealed class DependencyInjectionTests : IDisposable
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["PadKernel:Models:stories:Path"] = StoryModel.Folder,
+            ["PadKernel:Models:stories:Path"] = TestData.StoriesFolder,
             ["PadKernel:Models:stories:RewardModel"] = "persrm",
             ["PadKernel:Models:stories:Mode"] = "reward_model",
             ["PadKernel:Models:stories:MaxOutputTokens"] = "20",
-            ["PadKernel:Models:persrm:Path"] = StoryModel.Folder,
+            ["PadKernel:Models:persrm:Path"] = TestData.StoriesFolder,
             ["PadKernel:DefaultModel"] = "stories",
         }).Build();
         var services = new ServiceCollection();
@@ -147,7 +147,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Contains("No PadKernel model", Assert.Throws<InvalidOperationException>(() => empty.GetRequiredService<ILanguageModel>()).Message, StringComparison.Ordinal);
 
         var noLoader = new ServiceCollection();
-        noLoader.AddPadKernel(o => o.ModelPath = StoryModel.Folder);
+        noLoader.AddPadKernel(o => o.ModelPath = TestData.StoriesFolder);
         using ServiceProvider withoutLoader = noLoader.BuildServiceProvider();
         Assert.Contains("AddModelLoader", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredService<ILanguageModel>()).Message, StringComparison.Ordinal);
         Assert.Contains("'nope'", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredService<PadModelRegistry>().GetModel("nope")).Message, StringComparison.Ordinal);

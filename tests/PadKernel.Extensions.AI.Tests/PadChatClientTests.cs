@@ -31,7 +31,7 @@ public sealed class PadChatClientTests
         get
         {
             var data = new TheoryData<int>();
-            using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(StoryModel.GoldenFile));
+            using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(TestData.GoldenFile));
             for (int i = 0; i < golden.RootElement.GetArrayLength(); i++)
             {
                 data.Add(i);
@@ -45,7 +45,7 @@ public sealed class PadChatClientTests
     [MemberData(nameof(GoldenCases))]
     public async Task Reproduces_every_golden_case_through_chat_options(int index)
     {
-        using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(StoryModel.GoldenFile));
+        using JsonDocument golden = JsonDocument.Parse(File.ReadAllText(TestData.GoldenFile));
         JsonElement c = golden.RootElement[index];
         ChatOptions options = Options(c.GetProperty("max_tokens").GetInt32());
         if (c.TryGetProperty("preference", out JsonElement preference) && preference.ValueKind == JsonValueKind.String)

@@ -199,7 +199,7 @@ public sealed class PipelineTests
         Assert.NotEmpty((await strict.GetResponseAsync(Prompt, new ChatOptions { Tools = [tool], ToolMode = ChatToolMode.None, MaxOutputTokens = 4 })).Text);
 
         var services = new ServiceCollection();
-        services.AddPadKernel(o => o.AddModel("stories", StoryModel.Folder, m => m.StrictToolSupport = true)).AddModelLoader<Llama2cModelLoader>();
+        services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.StrictToolSupport = true)).AddModelLoader<Llama2cModelLoader>();
         await using ServiceProvider provider = services.BuildServiceProvider();
         await Assert.ThrowsAsync<NotSupportedException>(() =>
             provider.GetRequiredService<IChatClient>().GetResponseAsync(Prompt, new ChatOptions { Tools = [tool] }));
@@ -340,7 +340,7 @@ public sealed class PipelineTests
             services.AddLogging(b => b.AddProvider(logs));
         }
 
-        PadKernelBuilder pad = services.AddPadKernel(o => o.AddModel("stories", StoryModel.Folder, m => m.MaxOutputTokens = Tokens))
+        PadKernelBuilder pad = services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.MaxOutputTokens = Tokens))
             .AddModelLoader<Llama2cModelLoader>();
         if (configure is not null)
         {

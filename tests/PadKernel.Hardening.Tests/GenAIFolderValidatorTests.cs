@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PadKernel.Models;
 using PadKernel.OnnxRuntime.Validation;
-using PadKernel.Testing;
 
 namespace PadKernel.Hardening.Tests;
 

@@ -1,15 +1,13 @@
-using PadKernel.Testing;
-
 namespace PadKernel.Hardening.Tests;
 
 /// <summary>The shared test models these tests corrupt copies of.</summary>
 internal static class Models
 {
-    public static string Stories260K => TestData.Model("stories260K");
+    public static string Stories260K => TestData.StoriesFolder;
 
-    public static string Checkpoint => TestData.RequireFile(Path.Combine(Stories260K, "stories260K.bin"));
+    public static string Checkpoint => TestData.StoriesCheckpoint;
 
-    public static string Tokenizer => TestData.RequireFile(Path.Combine(Stories260K, "tok512.bin"));
+    public static string Tokenizer => TestData.StoriesTokenizer;
 
     public static string StoriesOnnx => TestData.Model("stories260K-onnx");
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace PadKernel.Llama2c.Tests;
 
-/// <summary>One case of ../shared/golden/pad-stories260K.json.</summary>
+/// <summary>One case of tests/fixtures/golden/pad-stories260K.json.</summary>
 public sealed class GoldenCase
 {
     [JsonPropertyName("prompt")]
@@ -38,7 +38,7 @@ public sealed class GoldenCase
         : $"pad: {Prompt} | {Preference} | w={Weight} k={TopK}";
 
     public static IReadOnlyList<GoldenCase> LoadAll() =>
-        JsonSerializer.Deserialize<List<GoldenCase>>(File.ReadAllText(TestPaths.GoldenFile))
+        JsonSerializer.Deserialize<List<GoldenCase>>(File.ReadAllText(TestData.GoldenFile))
         ?? throw new InvalidOperationException("The golden file is empty.");
 
     /// <summary>Case indices for [MemberData]: the data is read inside the test, so a missing file fails the test rather than discovery.</summary>
@@ -74,7 +74,7 @@ public sealed class GoldenCase
     {
         try
         {
-            string file = Path.Combine(TestPaths.Golden, "pad-stories260K.json");
+            string file = TestData.GoldenFile;
             return File.Exists(file) ? file : null;
         }
         catch (Exception ex) when (ex is InvalidOperationException or Xunit.Sdk.XunitException)

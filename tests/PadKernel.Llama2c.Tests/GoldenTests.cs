@@ -3,7 +3,7 @@ using PadKernel.Decoding;
 
 namespace PadKernel.Llama2c.Tests;
 
-/// <summary>Every case of ../shared/golden/pad-stories260K.json, reproduced token for token through the core PadDecoder.</summary>
+/// <summary>Every case of tests/fixtures/golden/pad-stories260K.json, reproduced token for token through the core PadDecoder.</summary>
 public sealed class GoldenTests
 {
     public static TheoryData<int> PlainCases => GoldenCase.Indices(withPreference: false);

@@ -14,14 +14,14 @@ public sealed class LoadingTests : IDisposable
     public void LoaderRecognizesTheModelFolderAndCheckpoint()
     {
         var loader = new Llama2cModelLoader();
-        string folder = Path.GetDirectoryName(TestPaths.Stories260KCheckpoint)!;
+        string folder = Path.GetDirectoryName(TestData.StoriesCheckpoint)!;
         Assert.Equal("llama2c", loader.Runtime);
         Assert.True(loader.CanLoad(folder));
-        Assert.True(loader.CanLoad(TestPaths.Stories260KCheckpoint));
-        Assert.False(loader.CanLoad(TestPaths.Stories260KTokenizer));
+        Assert.True(loader.CanLoad(TestData.StoriesCheckpoint));
+        Assert.False(loader.CanLoad(TestData.StoriesTokenizer));
         Assert.False(loader.CanLoad(Path.Combine(_folder, "missing.bin")));
         Assert.False(loader.CanLoad(_folder));
-        Assert.False(loader.CanLoad(Path.Combine(TestPaths.Models, "stories260K-onnx")));
+        Assert.False(loader.CanLoad(TestData.Model("stories260K-onnx")));
 
         using ILanguageModel model = loader.Load(folder);
         Assert.Equal("stories260K", model.Info.ModelId);
@@ -31,13 +31,13 @@ public sealed class LoadingTests : IDisposable
     [Fact]
     public void LoaderNeedsATokenizerBesideTheCheckpoint()
     {
-        string checkpoint = Copy(TestPaths.Stories260KCheckpoint, "model.bin");
+        string checkpoint = Copy(TestData.StoriesCheckpoint, "model.bin");
         var loader = new Llama2cModelLoader();
         Assert.False(loader.CanLoad(checkpoint));
         ModelFormatException e = Assert.Throws<ModelFormatException>(() => loader.Load(checkpoint));
         Assert.Contains("tokenizer", e.Message, StringComparison.Ordinal);
 
-        Copy(TestPaths.Stories260KTokenizer, "tok512.bin");
+        Copy(TestData.StoriesTokenizer, "tok512.bin");
         Assert.True(loader.CanLoad(checkpoint));
         Assert.True(loader.CanLoad(_folder));
         using ILanguageModel model = loader.Load(_folder);
@@ -48,41 +48,41 @@ public sealed class LoadingTests : IDisposable
     public void MissingFilesThrowModelFormatException()
     {
         string missing = Path.Combine(_folder, "nothing.bin");
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(missing, TestPaths.Stories260KTokenizer));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(missing, TestData.StoriesTokenizer));
         Assert.Equal(missing, e.FilePath);
         Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestPaths.Stories260KCheckpoint, missing));
+        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestData.StoriesCheckpoint, missing));
         Assert.Equal(missing, e.FilePath);
     }
 
     [Fact]
     public void TruncatedCheckpointThrows()
     {
-        byte[] data = File.ReadAllBytes(TestPaths.Stories260KCheckpoint);
+        byte[] data = File.ReadAllBytes(TestData.StoriesCheckpoint);
         string path = Write("truncated.bin", data.AsSpan(0, data.Length - 100));
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestPaths.Stories260KTokenizer));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestData.StoriesTokenizer));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
 
         string tiny = Write("tiny.bin", data.AsSpan(0, 10));
-        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(tiny, TestPaths.Stories260KTokenizer));
+        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(tiny, TestData.StoriesTokenizer));
         Assert.Contains("too short", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void HeaderThatDoesNotMatchTheFileSizeThrows()
     {
-        byte[] data = File.ReadAllBytes(TestPaths.Stories260KCheckpoint);
+        byte[] data = File.ReadAllBytes(TestData.StoriesCheckpoint);
         BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(6 * 4), 256); // seq_len 512 -> 256
         string path = Write("seq.bin", data);
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestPaths.Stories260KTokenizer));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestData.StoriesTokenizer));
         Assert.Contains("seq_len=256", e.Message, StringComparison.Ordinal);
 
         // A negative vocabulary size promises an extra classifier the file does not hold.
-        data = File.ReadAllBytes(TestPaths.Stories260KCheckpoint);
+        data = File.ReadAllBytes(TestData.StoriesCheckpoint);
         BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(5 * 4), -512);
         path = Write("unshared.bin", data);
-        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestPaths.Stories260KTokenizer));
+        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestData.StoriesTokenizer));
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
 
@@ -97,10 +97,10 @@ public sealed class LoadingTests : IDisposable
     [InlineData(1, int.MaxValue, "hidden_dim")]
     public void BadHeaderValuesThrow(int field, int value, string name)
     {
-        byte[] data = File.ReadAllBytes(TestPaths.Stories260KCheckpoint);
+        byte[] data = File.ReadAllBytes(TestData.StoriesCheckpoint);
         BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(field * 4), value);
         string path = Write("bad.bin", data);
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestPaths.Stories260KTokenizer));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(path, TestData.StoriesTokenizer));
         Assert.Equal(path, e.FilePath);
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
     }
@@ -109,11 +109,11 @@ public sealed class LoadingTests : IDisposable
     public void UnsharedClassifierIsReadFromTheEnd()
     {
         // Append the embedding as an explicit classifier: the logits must not change.
-        byte[] data = File.ReadAllBytes(TestPaths.Stories260KCheckpoint);
+        byte[] data = File.ReadAllBytes(TestData.StoriesCheckpoint);
         byte[] unshared = [.. data, .. data.AsSpan(28, 512 * 64 * 4)];
         BinaryPrimitives.WriteInt32LittleEndian(unshared.AsSpan(5 * 4), -512);
         string path = Write("unshared.bin", unshared);
-        using Llama2cModel model = Llama2cModel.Load(path, TestPaths.Stories260KTokenizer);
+        using Llama2cModel model = Llama2cModel.Load(path, TestData.StoriesTokenizer);
         Assert.False(model.Config.SharedClassifier);
         using IModelSequence a = model.CreateSequence();
         using IModelSequence b = Stories260K.Model.CreateSequence();
@@ -125,27 +125,27 @@ public sealed class LoadingTests : IDisposable
     [Fact]
     public void CorruptTokenizerThrows()
     {
-        byte[] data = File.ReadAllBytes(TestPaths.Stories260KTokenizer);
+        byte[] data = File.ReadAllBytes(TestData.StoriesTokenizer);
         byte[] corrupt = (byte[])data.Clone();
         BinaryPrimitives.WriteInt32LittleEndian(corrupt.AsSpan(4 + 4), 1_000_000); // first token's length
         string path = Write("tok-corrupt.bin", corrupt);
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestPaths.Stories260KCheckpoint, path));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestData.StoriesCheckpoint, path));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("corrupt", e.Message, StringComparison.Ordinal);
 
         path = Write("tok-truncated.bin", data.AsSpan(0, data.Length - 3));
-        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestPaths.Stories260KCheckpoint, path));
+        e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestData.StoriesCheckpoint, path));
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
 
         path = Write("tok-empty.bin", []);
-        Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestPaths.Stories260KCheckpoint, path));
+        Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestData.StoriesCheckpoint, path));
     }
 
     [Fact]
     public void TokenizerOfAnotherVocabularySizeThrows()
     {
         // Cut the tokenizer after its first 300 tokens: a valid file, but for another model.
-        byte[] data = File.ReadAllBytes(TestPaths.Stories260KTokenizer);
+        byte[] data = File.ReadAllBytes(TestData.StoriesTokenizer);
         int offset = 4;
         for (int i = 0; i < 300; i++)
         {
@@ -154,7 +154,7 @@ public sealed class LoadingTests : IDisposable
 
         string path = Write("tok300.bin", data.AsSpan(0, offset));
         Assert.Equal(300, Llama2cTokenizer.Load(path).VocabularySize);
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestPaths.Stories260KCheckpoint, path));
+        ModelFormatException e = Assert.Throws<ModelFormatException>(() => Llama2cModel.Load(TestData.StoriesCheckpoint, path));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("300", e.Message, StringComparison.Ordinal);
         Assert.Contains("512", e.Message, StringComparison.Ordinal);

@@ -8,5 +8,5 @@ internal static class Stories260K
     public static Llama2cModel Model => Shared.Value;
 
     public static Llama2cModel Load(Llama2cModelOptions? options = null) =>
-        Llama2cModel.Load(TestPaths.Stories260KCheckpoint, TestPaths.Stories260KTokenizer, options);
+        Llama2cModel.Load(TestData.StoriesCheckpoint, TestData.StoriesTokenizer, options);
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PadKernel.OnnxRuntime.Models;
 using PadKernel.Prompts;
-using PadKernel.Testing;
 
 namespace PadKernel.OnnxRuntime.Tests;
 

@@ -10,7 +10,7 @@ public sealed class CrossRuntimeTests
 {
     private static readonly Lazy<Llama2cModel> Llama2c = new(() =>
     {
-        string folder = Path.GetFullPath(Path.Combine(TestModels.ModelsFolder, "stories260K"));
+        string folder = Path.GetFullPath(TestData.StoriesFolder);
         string checkpoint = Path.Combine(folder, "stories260K.bin");
         Assert.True(File.Exists(checkpoint), $"Test model missing: {checkpoint} (set PADKERNEL_MODELS to the shared models folder).");
         return Llama2cModel.Load(checkpoint, Path.Combine(folder, "tok512.bin"));

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PadKernel.OnnxRuntime.Models;
-using PadKernel.Testing;
 using PadKernel.Text;
 
 namespace PadKernel.OnnxRuntime.Tests;

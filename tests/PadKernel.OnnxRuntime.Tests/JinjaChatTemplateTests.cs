@@ -5,7 +5,6 @@ using PadKernel.Decoding;
 using PadKernel.OnnxRuntime.Models;
 using PadKernel.OnnxRuntime.Prompts;
 using PadKernel.Prompts;
-using PadKernel.Testing;
 
 namespace PadKernel.OnnxRuntime.Tests;
 

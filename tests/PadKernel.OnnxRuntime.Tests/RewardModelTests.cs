@@ -2,7 +2,6 @@ using PadKernel.Alignment;
 using PadKernel.Decoding;
 using PadKernel.Llama2c;
 using PadKernel.Models;
-using PadKernel.Testing;
 
 namespace PadKernel.OnnxRuntime.Tests;
 
@@ -20,7 +19,7 @@ public sealed class RewardModelTests
     public void TheCommittedPersRMInOnnxFormatWritesWhatItsLlama2cCheckpointWrites()
     {
         string models = Path.Combine(TestData.RepositoryRoot, "models");
-        using ILanguageModel story = Llama2c.Load(TestData.Model("stories260K"));
+        using ILanguageModel story = Llama2c.Load(TestData.StoriesFolder);
         using ILanguageModel rmManaged = Llama2c.Load(Path.Combine(models, "stories260K-persrm"));
         using ILanguageModel rmOnnx = Onnx.Load(Path.Combine(models, "stories260K-persrm-onnx"));
         var options = new GenerationOptions { MaxTokens = 48, PadTopK = 10 };
@@ -36,7 +35,7 @@ public sealed class RewardModelTests
     [Fact]
     public void ARewardModelWithAnotherTokenizerIsMappedThroughTokenText()
     {
-        using ILanguageModel story = Llama2c.Load(TestData.Model("stories260K"));
+        using ILanguageModel story = Llama2c.Load(TestData.StoriesFolder);
         using ILanguageModel gpt2 = new Models.OnnxModelLoader(TestModels.Options(TestModels.Gpt2)).Load(TestModels.Path(TestModels.Gpt2));
         Assert.True(gpt2.Tokenizer.VocabularySize > gpt2.Info.VocabularySize); // a 50k tokenizer over 1,000 model ids
 

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using PadKernel.OnnxRuntime.Models;
-using PadKernel.Testing;
 
 namespace PadKernel.OnnxRuntime.Tests;
 
-/// <summary>Where the shared models and golden files live, and one loaded copy of each test model.</summary>
+/// <summary>The ONNX test models by name, and one loaded copy of each.</summary>
 internal static class TestModels
 {
     public const string Stories = "stories260K-onnx";
@@ -14,17 +13,11 @@ internal static class TestModels
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, OnnxModel> Loaded = [];
 
-    public static string RepositoryRoot => TestData.RepositoryRoot;
-
-    public static string ModelsFolder => TestData.ModelsFolder;
-
-    public static string GoldenFolder => TestData.GoldenFolder;
-
     /// <summary>Gets a model folder, failing (never skipping) with a clear message when it is missing.</summary>
     public static string Path(string name)
     {
-        string folder = System.IO.Path.GetFullPath(System.IO.Path.Combine(ModelsFolder, name));
-        Assert.True(File.Exists(System.IO.Path.Combine(folder, GenAIConfig.FileName)), $"Test model missing: {folder}/{GenAIConfig.FileName} (set PADKERNEL_MODELS to the shared models folder).");
+        string folder = TestData.Model(name);
+        TestData.RequireFile(System.IO.Path.Combine(folder, GenAIConfig.FileName));
         return folder;
     }
 
@@ -51,9 +44,7 @@ internal static class TestModels
 
     public static JsonElement[] GoldenCases()
     {
-        string file = System.IO.Path.Combine(GoldenFolder, "pad-stories260K.json");
-        Assert.True(File.Exists(file), $"Golden file missing: {file} (set PADKERNEL_GOLDEN to the shared golden folder).");
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(file));
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(TestData.GoldenFile));
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PadKernel.Testing;
 
 namespace PadKernel.Preferences.Tests;
 
@@ -46,7 +45,7 @@ internal sealed partial class ServeReplica : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { pad, "serve", "--urls", "http://127.0.0.1:0", "--model", TestData.Model("stories260K"), "--allow-anonymous" }.Concat(extraArgs))
+        foreach (string arg in new[] { pad, "serve", "--urls", "http://127.0.0.1:0", "--model", TestData.StoriesFolder, "--allow-anonymous" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }

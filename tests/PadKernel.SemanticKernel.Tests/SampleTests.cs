@@ -1,5 +1,4 @@
 using PadKernel.Samples.SemanticKernel;
-using PadKernel.Testing;
 
 namespace PadKernel.SemanticKernel.Tests;
 
@@ -11,7 +10,7 @@ public sealed class SampleTests
         // The sample returns 0 only when both users' stories differ from the guest's and from each other, and the
         // pad_user kernel argument on the shared kernel gives alice's story.
         using var output = new StringWriter();
-        int exitCode = await StorySample.RunAsync(TestData.ModelsFolder, output);
+        int exitCode = await StorySample.RunAsync(Path.GetDirectoryName(TestData.StoriesFolder)!, output);
         Assert.True(exitCode == 0, output.ToString());
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using PadKernel.Extensions.AI;
 using PadKernel.Llama2c;
-using PadKernel.Testing;
 
 namespace PadKernel.SemanticKernel.Tests;
 
@@ -13,7 +12,7 @@ internal static class StoryKernel
     public const string Dog = "The story is about a dog named Max.";
     public const string Sad = "The story is sad. Everyone cried.";
 
-    public static string Folder => TestData.Model("stories260K");
+    public static string Folder => TestData.StoriesFolder;
 
     /// <summary>PadKernel with the story model named <c>stories</c> (raw template, 24 tokens by default).</summary>
     public static PadKernelBuilder AddStoryModel(this IServiceCollection services) =>

@@ -182,7 +182,7 @@ public sealed class HostileInputTests
     {
         // The story model's context is 512 tokens: a prompt of its longest pieces, as many as fit, is served.
         await using ServerHost host = await ServerHost.StartAsync(s => s["PadServer:Limits:MaxPromptTokens"] = "4096");
-        var tokenizer = Llama2cTokenizer.Load(Path.Combine(TestPaths.StoryModel, "tok512.bin"));
+        var tokenizer = Llama2cTokenizer.Load(Path.Combine(TestData.StoriesFolder, "tok512.bin"));
         int longest = Enumerable.Range(3, tokenizer.VocabularySize - 3).MaxBy(id => tokenizer.GetTokenBytes(id, id).Length);
         string piece = Encoding.UTF8.GetString(tokenizer.GetTokenBytes(longest, longest));
 
@@ -204,13 +204,13 @@ public sealed class HostileInputTests
     }
 
     [Theory]
-    [InlineData("stories260K/tok512.bin")]
-    [InlineData("stories260K-onnx")]
-    [InlineData("ort-tiny-random-gpt2")]
-    public void TheLengthBound_NeverExceedsTheRealTokenCount(string tokenizerPath)
+    [InlineData("stories260K", "tok512.bin")]
+    [InlineData("stories260K-onnx", "")]
+    [InlineData("ort-tiny-random-gpt2", "")]
+    public void TheLengthBound_NeverExceedsTheRealTokenCount(string model, string file)
     {
         // The llama2.c tokenizer, a SentencePiece tokenizer.json (Metaspace) and a byte-level one (GPT-2).
-        string path = Path.Combine(TestPaths.ModelsFolder, tokenizerPath);
+        string path = Path.Combine(TestData.Model(model), file);
         ITokenizer tokenizer = path.EndsWith(".bin", StringComparison.Ordinal) ? Llama2cTokenizer.Load(path) : HuggingFaceTokenizer.Load(path);
         int longest = Enumerable.Range(0, tokenizer.VocabularySize).MaxBy(id => tokenizer.GetTokenBytes(id, id).Length);
         string densest = string.Concat(Enumerable.Repeat(Encoding.UTF8.GetString(tokenizer.GetTokenBytes(longest, longest)), 300));

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using OpenAI.Chat;
-using PadKernel.Testing;
 
 namespace PadKernel.Server.Tests;
 

@@ -7,7 +7,6 @@ using PadKernel.Decoding;
 using PadKernel.Llama2c;
 using PadKernel.Models;
 using PadKernel.Server.Hosting;
-using PadKernel.Testing;
 
 namespace PadKernel.Server.Tests;
 
@@ -24,7 +23,7 @@ public sealed class RewardModelServingTests
         var options = new PadServerHostOptions
         {
             Urls = ["http://127.0.0.1:0"],
-            ModelPath = TestPaths.StoryModel,
+            ModelPath = TestData.StoriesFolder,
             RewardModelPath = persrm,
             AllowAnonymous = true,
             PreferencesDatabase = Path.Combine(Path.GetTempPath(), $"padkernel-rm-{Guid.NewGuid():N}.db"),
@@ -55,7 +54,7 @@ public sealed class RewardModelServingTests
             string rewardModel = await CompleteAsync("reward_model");
             string self = await CompleteAsync("self");
 
-            using ILanguageModel story = new Llama2cModelLoader().Load(TestPaths.StoryModel);
+            using ILanguageModel story = new Llama2cModelLoader().Load(TestData.StoriesFolder);
             using ILanguageModel rm = new Llama2cModelLoader().Load(persrm);
             GenerationResult expected = PadDecoder.Generate(PadPrompts.CreateRawRequest(
                 story, Prompt, [new Preference(Frog, 0.5f)], new GenerationOptions { MaxTokens = 40 }, RewardMode.RewardModel, rm));

@@ -48,7 +48,7 @@ internal sealed class ServerHost : IAsyncDisposable
     public static async Task<ServerHost> StartAsync(Action<Dictionary<string, string?>>? settings = null, TimeSpan? throttle = null, Action<IServiceCollection>? services = null)
     {
         string database = Path.Combine(Path.GetTempPath(), $"padkernel-server-{Guid.NewGuid():N}.db");
-        var model = new CountingModel(new Llama2cModelLoader().Load(TestPaths.StoryModel));
+        var model = new CountingModel(new Llama2cModelLoader().Load(TestData.StoriesFolder));
         var config = new Dictionary<string, string?>
         {
             ["PadServer:ApiKeys:0:Key"] = AliceKey,

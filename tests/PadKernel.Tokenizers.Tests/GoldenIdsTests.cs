@@ -8,7 +8,7 @@ public sealed class GoldenIdsTests
     [Fact]
     public void Stories260K_EncodesGoldenPromptsToLlama2cIds()
     {
-        string goldenPath = Path.Combine(TestPaths.Golden, "pad-stories260K.json");
+        string goldenPath = TestData.GoldenFile;
         Assert.True(File.Exists(goldenPath), $"Golden file missing: {goldenPath} (set PADKERNEL_GOLDEN).");
         var tokenizer = TestPaths.Tokenizer("stories260K-onnx");
         Assert.Equal(1, tokenizer.BosTokenId);
@@ -37,7 +37,7 @@ public sealed class GoldenIdsTests
     [Fact]
     public void Stories260K_DecodesGoldenOutputText()
     {
-        string goldenPath = Path.Combine(TestPaths.Golden, "pad-stories260K.json");
+        string goldenPath = TestData.GoldenFile;
         Assert.True(File.Exists(goldenPath), $"Golden file missing: {goldenPath} (set PADKERNEL_GOLDEN).");
         var tokenizer = TestPaths.Tokenizer("stories260K-onnx");
         foreach (JsonNode? c in JsonNode.Parse(File.ReadAllText(goldenPath))!.AsArray())

@@ -1,22 +1,16 @@
-using PadKernel.Testing;
-
 namespace PadKernel.Tokenizers.Tests;
 
-/// <summary>Where the shared models, golden files and the repository live.</summary>
+/// <summary>The tokenizer fixtures these tests compare, and one loaded copy of each.</summary>
 internal static class TestPaths
 {
-    public static string Models => TestData.ModelsFolder;
-
-    public static string Golden => TestData.GoldenFolder;
-
     /// <summary>The three fixture tokenizer folders.</summary>
     public static readonly string[] FixtureNames = ["stories260K-onnx", "ort-tiny-random-gpt2", "ort-tiny-random-llama-fp16"];
 
     /// <summary>Gets a model folder, failing with a clear message when it is missing.</summary>
     public static string Model(string name)
     {
-        string folder = Path.GetFullPath(Path.Combine(Models, name));
-        Assert.True(File.Exists(Path.Combine(folder, "tokenizer.json")), $"Test model missing: {folder}/tokenizer.json (set PADKERNEL_MODELS to the shared models folder).");
+        string folder = TestData.Model(name);
+        TestData.RequireFile(Path.Combine(folder, "tokenizer.json"));
         return folder;
     }
 

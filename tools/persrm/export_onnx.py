@@ -1,12 +1,12 @@
 #!/usr/bin/python3
 """Exports a llama2.c stories260K-architecture checkpoint to an ONNX Runtime GenAI folder.
 
-The folder matches ../shared/models/stories260K-onnx: opset 17, fp32, int64 input_ids / attention_mask / position_ids,
+The folder matches tests/fixtures/models/stories260K-onnx: opset 17, fp32, int64 input_ids / attention_mask / position_ids,
 split KV cache ``past_key_values.%d.key/value`` [batch, kv_heads, past, head_size] -> ``present.%d.key/value``, logits
 [batch, sequence, vocab], the same genai_config.json layout, and the tokenizer files copied from the given folder.
 
     /usr/bin/python3 tools/persrm/export_onnx.py --checkpoint models/stories260K-persrm/stories260K-persrm.bin \\
-        --tokenizer-from ../shared/models/stories260K-onnx --out models/stories260K-persrm-onnx
+        --tokenizer-from tests/fixtures/models/stories260K-onnx --out models/stories260K-persrm-onnx
 """
 
 import argparse

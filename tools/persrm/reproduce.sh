@@ -4,7 +4,8 @@
 # About 1.5 CPU-minutes of training plus candidate sampling; several minutes on a busy machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-models="${PADKERNEL_MODELS:-$root/../shared/models}"
+models="$root/models"                       # stories260K (bundled)
+fixtures="$root/tests/fixtures/models"      # stories260K-onnx (its tokenizer files)
 if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "reproduce.sh: Debian's python3-torch and python3-numpy are needed: run 'apt-get install python3-torch python3-numpy' as root" >&2
@@ -16,5 +17,5 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 /usr/bin/python3 "$root/tools/persrm/train.py" --base "$models/stories260K" --out "$out/stories260K-persrm"
 /usr/bin/python3 "$root/tools/persrm/export_onnx.py" --checkpoint "$out/stories260K-persrm/stories260K-persrm.bin" \
-  --tokenizer-from "$models/stories260K-onnx" --out "$out/stories260K-persrm-onnx"
+  --tokenizer-from "$fixtures/stories260K-onnx" --out "$out/stories260K-persrm-onnx"
 (cd "$out" && sha256sum -c "$root/models/SHA256SUMS")

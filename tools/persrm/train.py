@@ -14,7 +14,7 @@ The recipe is the paper's PersRM at the story model's scale:
 Preferences in HELD_OUT are never seen in training; docs/evaluation.md evaluates on them. Everything is seeded and
 runs single-threaded, so one command reproduces the weights bit for bit on the same torch build:
 
-    /usr/bin/python3 tools/persrm/train.py --base ../shared/models/stories260K --out models/stories260K-persrm
+    /usr/bin/python3 tools/persrm/train.py --base models/stories260K --out models/stories260K-persrm
 
 Needs Debian's python3-torch (1.13) and python3-numpy: ``apt-get install -y python3-torch python3-numpy``.
 """
