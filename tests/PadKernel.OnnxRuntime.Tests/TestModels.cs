@@ -9,6 +9,9 @@ internal static class TestModels
     public const string Stories = "stories260K-onnx";
     public const string Gpt2 = "ort-tiny-random-gpt2";
     public const string LlamaFp16 = "ort-tiny-random-llama-fp16";
+    public const string TinyFp32 = "benchmodel-tiny-onnx-fp32";
+    public const string TinyInt4 = "benchmodel-tiny-onnx-int4";
+    public const string TinyLlama2c = "benchmodel-tiny-llama2c";
 
     private static readonly Lock Gate = new();
     private static readonly Dictionary<string, OnnxModel> Loaded = [];
