@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PadKernel.OnnxRuntime.Models;
+using PadKernel.OnnxRuntime.Prompts;
 using PadKernel.Prompts;
 
 namespace PadKernel.OnnxRuntime.Tests;
@@ -52,12 +53,12 @@ public sealed class ChatTemplateTests
                 if (expected.TryGetProperty("error", out JsonElement error))
                 {
                     // The template itself rejects the conversation (Mistral and Gemma: no system role): so must GenAI.
-                    Assert.Throws<OnnxRuntimeException>(() => model.ApplyChatTemplate(conversation, addGenerationPrompt, template));
+                    Assert.Throws<OnnxRuntimeException>(() => GenAIChatTemplates.Apply(model, conversation, addGenerationPrompt, template));
                     Assert.False(string.IsNullOrEmpty(error.GetString()));
                     continue;
                 }
 
-                string actual = model.ApplyChatTemplate(conversation, addGenerationPrompt, template);
+                string actual = GenAIChatTemplates.Apply(model, conversation, addGenerationPrompt, template);
                 Assert.Equal(expected.GetProperty("text").GetString(), actual);
                 rendered++;
             }

@@ -12,14 +12,7 @@ public sealed class ConfigFuzzTests : IDisposable
 
     public ConfigFuzzTests()
     {
-        string source = TestModels.Path(TestModels.Stories);
-        foreach (string file in Directory.EnumerateFiles(source))
-        {
-            string target = Path.Combine(folder, Path.GetFileName(file));
-            File.Copy(file, target);
-            File.SetAttributes(target, FileAttributes.Normal);
-        }
-
+        TestModels.Copy(TestModels.Stories, folder);
         original = File.ReadAllBytes(ConfigPath);
     }
 

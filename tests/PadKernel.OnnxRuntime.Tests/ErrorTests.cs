@@ -129,16 +129,7 @@ public sealed class ErrorTests : IDisposable
 
     private void CopyStories(Action<JsonNode> edit)
     {
-        string source = TestModels.Path(TestModels.Stories);
-        foreach (string file in Directory.EnumerateFiles(source))
-        {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        string configPath = Path.Combine(folder, "genai_config.json");
-        File.SetAttributes(configPath, FileAttributes.Normal);
-        JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
-        edit(config);
-        File.WriteAllText(configPath, config.ToJsonString());
+        TestModels.Copy(TestModels.Stories, folder);
+        TestModels.EditJson(Path.Combine(folder, "genai_config.json"), edit);
     }
 }

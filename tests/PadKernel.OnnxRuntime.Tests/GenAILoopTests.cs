@@ -21,7 +21,7 @@ public sealed class GenAILoopTests
         DecodeRequest request = PadPrompts.CreateRawRequest(model, prompt, [new Preference("A dog.", 0f)], options);
 
         GenerationResult ours = PadDecoder.Generate(request);
-        IReadOnlyList<int> native = model.GenerateNativeGreedy(request.Context, options.MaxTokens);
+        IReadOnlyList<int> native = GenAIGreedyLoop.Generate(model, request.Context, options.MaxTokens);
 
         // GenAI's loop reports the end-of-sequence id it stopped on; PadKernel ends before it.
         int[] expected = native.TakeWhile(id => !model.Info.EosTokenIds.Contains(id)).ToArray();

@@ -28,7 +28,7 @@ public sealed class JinjaChatTemplateTests
     {
         string template = ChatTemplateTests.LoadTemplate(name);
         OnnxModel model = TestModels.Get(TestModels.Stories);
-        JinjaChatTemplate chat = model.CreateChatTemplate(template);
+        JinjaChatTemplate chat = GenAIChatTemplates.Create(model, template);
         Assert.Equal(name is not ("mistral" or "gemma"), chat.SupportsSystemRole);
 
         // A template without a system turn gets the system text folded into the first user message.
@@ -132,7 +132,7 @@ public sealed class JinjaChatTemplateTests
             Assert.Contains(prompt.Segments, s => s.Kind == PromptSegmentKind.Text && s.Value.Contains(Hostile, StringComparison.Ordinal));
 
             // What the split prevents: GenAI's own encoding of the rendered string turns the user's text into control ids.
-            int[] naive = model.EncodeWithGenAI(model.ApplyChatTemplate(conversation, addGenerationPrompt: true));
+            int[] naive = model.GenAITokenizer.Encode(GenAIChatTemplates.Apply(model, conversation, addGenerationPrompt: true));
             Assert.True(naive.Count(id => id == imEnd) > 2 && naive.Contains(inst) && naive.Contains(2), "GenAI's encoding did not inject: the test proves nothing");
         }
         finally
@@ -144,7 +144,7 @@ public sealed class JinjaChatTemplateTests
     [Fact]
     public void ConversationTheTemplateRejectsIsAnArgumentException()
     {
-        JinjaChatTemplate chat = TestModels.Get(TestModels.Stories).CreateChatTemplate(ChatTemplateTests.LoadTemplate("mistral"));
+        JinjaChatTemplate chat = GenAIChatTemplates.Create(TestModels.Get(TestModels.Stories), ChatTemplateTests.LoadTemplate("mistral"));
         var error = Assert.Throws<ArgumentException>(() => chat.Render([new(PromptRole.User, "a"), new(PromptRole.User, "b")]));
         Assert.Contains("alternate", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => chat.Render([new(PromptRole.Assistant, "only me")]));
@@ -154,9 +154,9 @@ public sealed class JinjaChatTemplateTests
     public void TemplateWhoseTextDependsOnTheMessageIsRefused()
     {
         const string Template = "{% for m in messages %}{% if m['content'] == 'a secret' %}<s>{% endif %}{{ m['content'] }}{% endfor %}";
-        JinjaChatTemplate chat = TestModels.Get(TestModels.Stories).CreateChatTemplate(Template);
+        JinjaChatTemplate chat = GenAIChatTemplates.Create(TestModels.Get(TestModels.Stories), Template);
         Assert.Equal("hello", string.Concat(chat.Render([new(PromptRole.User, "hello")]).Segments.Select(s => s.Value)));
-        Assert.Equal("<s>a secret", TestModels.Get(TestModels.Stories).ApplyChatTemplate([new(PromptRole.User, "a secret")], true, Template));
+        Assert.Equal("<s>a secret", GenAIChatTemplates.Apply(TestModels.Get(TestModels.Stories), [new(PromptRole.User, "a secret")], true, Template));
         Assert.Throws<PadKernelException>(() => chat.Render([new(PromptRole.User, "a secret")]));
     }
 
@@ -167,12 +167,10 @@ public sealed class JinjaChatTemplateTests
         string folder = ChatMLFolder();
         try
         {
-            string configPath = Path.Combine(folder, "tokenizer_config.json");
-            JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
-            config["chat_template"] = new JsonArray(new JsonObject { ["name"] = "default", ["template"] = ChatTemplateTests.LoadTemplate("qwen2") });
-            File.WriteAllText(configPath, config.ToJsonString());
+            TestModels.EditJson(Path.Combine(folder, "tokenizer_config.json"), config =>
+                config["chat_template"] = new JsonArray(new JsonObject { ["name"] = "default", ["template"] = ChatTemplateTests.LoadTemplate("qwen2") }));
             using OnnxModel model = OnnxModel.Load(folder, new OnnxRuntimeOptions { ValidateTokenizerVocabulary = false });
-            Assert.Throws<OnnxRuntimeException>(() => model.ApplyChatTemplate([new(PromptRole.User, "hi")], true));
+            Assert.Throws<OnnxRuntimeException>(() => GenAIChatTemplates.Apply(model, [new(PromptRole.User, "hi")], true));
             Assert.True(model.Info.IsChatModel);
             Assert.Null(model.ChatTemplate);
             Assert.Same(ChatTemplate.ChatML, ChatTemplate.ForModel(model));
@@ -192,7 +190,7 @@ public sealed class JinjaChatTemplateTests
         PromptMessage[] conversation = [new(PromptRole.User, "a secret")];
         JsonElement reference = await RenderWithJinja(Template, [conversation], "<s>", "</s>");
         Assert.Equal("[hidden]a secret", reference[0].GetProperty("text").GetString());
-        Assert.Equal("a secret", TestModels.Get(TestModels.Stories).ApplyChatTemplate(conversation, true, Template));
+        Assert.Equal("a secret", GenAIChatTemplates.Apply(TestModels.Get(TestModels.Stories), conversation, true, Template));
     }
 
     private static PromptMessage[] Folded(PromptMessage[] conversation)
@@ -229,27 +227,17 @@ public sealed class JinjaChatTemplateTests
 
     private static string ChatMLFolder()
     {
-        string source = TestModels.Path(TestModels.LlamaFp16);
-        string folder = Directory.CreateTempSubdirectory("padkernel-chatml-").FullName;
-        foreach (string file in Directory.GetFiles(source))
+        string folder = TestModels.Copy(TestModels.LlamaFp16, Directory.CreateTempSubdirectory("padkernel-chatml-").FullName);
+        TestModels.EditJson(Path.Combine(folder, "tokenizer.json"), tokenizer =>
         {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        }
-
-        string tokenizerPath = Path.Combine(folder, "tokenizer.json");
-        JsonNode tokenizer = JsonNode.Parse(File.ReadAllText(tokenizerPath))!;
-        JsonArray added = tokenizer["added_tokens"]!.AsArray();
-        int id = 32000;
-        foreach (string token in new[] { "<|im_start|>", "<|im_end|>", "[INST]", "[/INST]" })
-        {
-            added.Add(new JsonObject { ["id"] = id++, ["content"] = token, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true });
-        }
-
-        File.WriteAllText(tokenizerPath, tokenizer.ToJsonString());
-        string configPath = Path.Combine(folder, "tokenizer_config.json");
-        JsonNode config = JsonNode.Parse(File.ReadAllText(configPath))!;
-        config["chat_template"] = ChatTemplateTests.LoadTemplate("qwen2");
-        File.WriteAllText(configPath, config.ToJsonString());
+            JsonArray added = tokenizer["added_tokens"]!.AsArray();
+            int id = 32000;
+            foreach (string token in new[] { "<|im_start|>", "<|im_end|>", "[INST]", "[/INST]" })
+            {
+                added.Add(new JsonObject { ["id"] = id++, ["content"] = token, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true });
+            }
+        });
+        TestModels.EditJson(Path.Combine(folder, "tokenizer_config.json"), config => config["chat_template"] = ChatTemplateTests.LoadTemplate("qwen2"));
         return folder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PadKernel.OnnxRuntime.Models;
 
 namespace PadKernel.OnnxRuntime.Tests;
@@ -44,6 +45,27 @@ internal static class TestModels
     /// so it is loaded without the vocabulary check and driven with ids below 1,000.
     /// </summary>
     public static OnnxRuntimeOptions Options(string name) => new() { ValidateTokenizerVocabulary = name != Gpt2 };
+
+    /// <summary>Copies a model folder's files into <paramref name="target"/> (writable, to be edited) and returns it.</summary>
+    public static string Copy(string name, string target)
+    {
+        foreach (string file in Directory.EnumerateFiles(Path(name)))
+        {
+            string copy = System.IO.Path.Combine(target, System.IO.Path.GetFileName(file));
+            File.Copy(file, copy);
+            File.SetAttributes(copy, FileAttributes.Normal);
+        }
+
+        return target;
+    }
+
+    /// <summary>Rewrites a JSON file (genai_config.json, tokenizer.json, ...) through <paramref name="edit"/>.</summary>
+    public static void EditJson(string path, Action<JsonNode> edit)
+    {
+        JsonNode document = JsonNode.Parse(File.ReadAllText(path))!;
+        edit(document);
+        File.WriteAllText(path, document.ToJsonString());
+    }
 
     public static JsonElement[] GoldenCases()
     {

@@ -93,7 +93,7 @@ internal static class BenchCommand
 
             context.Console.Write(table);
             context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"model {loaded.Info.ModelId} ({loaded.Info.Runtime}), {tokenCount} tokens per run, median of {runCount} interleaved runs, prompt \"{text}\", preferences from: {string.Join(" | ", BenchPreferences)}"));
+                $"model {loaded.Info.ModelId} ({loaded.Info.Runtime}{(loaded is OnnxModel threaded ? $", {threaded.IntraOpThreads} intra-op threads" : "")}), {tokenCount} tokens per run, median of {runCount} interleaved runs, prompt \"{text}\", preferences from: {string.Join(" | ", BenchPreferences)}"));
             return Task.FromResult(0);
         });
         return command;
@@ -134,7 +134,7 @@ internal static class BenchCommand
         long[] stamps = new long[tokens + 1];
         int produced = 0;
         stamps[0] = Stopwatch.GetTimestamp();
-        model.GenerateNativeGreedy(prompts, tokens, ignoreEndOfSequence: true, onToken: _ => stamps[++produced] = Stopwatch.GetTimestamp());
+        GenAIGreedyLoop.Generate(model, prompts, tokens, ignoreEndOfSequence: true, onToken: _ => stamps[++produced] = Stopwatch.GetTimestamp());
         return new BenchResult(
             Rate(stamps, 1, produced),
             Rate(stamps, 1, Math.Min(101, produced)),

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using PadKernel.Models;
 using PadKernel.OnnxRuntime.Native;
 
@@ -19,7 +18,7 @@ namespace PadKernel.OnnxRuntime.Models;
 internal sealed unsafe class GeneratorGroup : IDisposable
 {
     private readonly OnnxModel _model;
-    private readonly GeneratorHandle _generator;
+    private readonly OgaGenerator _generator;
     private readonly int _vocabulary;
     private readonly int[] _lengths;
 
@@ -28,16 +27,13 @@ internal sealed unsafe class GeneratorGroup : IDisposable
     private readonly float[] _logits;
     private readonly int[] _endOfSequence;
     private int _released;
-    private bool _holdsModel;
 
-    // SetLogits input: a tensor over a pinned buffer of GetLogits' element type, created on the first step.
-    private byte[]? _forced;
-    private int[] _forcedAt = [];
-    private TensorHandle? _forcedTensor;
-    private NativeMethods.ElementType _logitsType;
+    // Created on the first logits, with their element type and shape.
+    private ForcedLogits? _forced;
+    private OgaElementType _logitsType;
     private bool _hasLogits;
 
-    private GeneratorGroup(OnnxModel model, GeneratorHandle generator, int rows)
+    private GeneratorGroup(OnnxModel model, OgaGenerator generator, int rows)
     {
         _model = model;
         _generator = generator;
@@ -46,9 +42,6 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         _history = new List<int>[rows];
         _logits = new float[rows * _vocabulary];
         _endOfSequence = [.. model.Info.EosTokenIds];
-
-        // GenAI generators use their model: keep the native model alive until this generator is gone.
-        model.Handle.DangerousAddRef(ref _holdsModel);
     }
 
     public int Rows => _lengths.Length;
@@ -73,21 +66,16 @@ internal sealed unsafe class GeneratorGroup : IDisposable
             }
         }
 
-        GeneratorHandle generator = model.CreateGenerator(contexts.Count);
-        var group = new GeneratorGroup(model, generator, contexts.Count);
+        var group = new GeneratorGroup(model, model.CreateGenerator(contexts.Count), contexts.Count);
         try
         {
             if (contexts.Count == 1)
             {
-                int[] ids = [.. contexts[0]];
-                fixed (int* p = ids)
-                {
-                    NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokens(generator, p, (nuint)ids.Length), "GenAI could not run the prompt");
-                }
+                group._generator.AppendTokens([.. contexts[0]]);
             }
             else
             {
-                AppendSequences(generator, contexts);
+                AppendSequences(group._generator, contexts);
             }
 
             for (int r = 0; r < contexts.Count; r++)
@@ -138,19 +126,19 @@ internal sealed unsafe class GeneratorGroup : IDisposable
             // directly; a batched generator (which GenAI lets append only once) restarts from every row's tokens.
             if (Rows == 1)
             {
-                AppendNative(tokens);
+                _generator.AppendTokens(tokens);
             }
             else
             {
-                NativeMethods.Check(NativeMethods.OgaGenerator_RewindTo(_generator, 0), "GenAI could not restart the generator");
+                _generator.RewindTo(0);
                 AppendSequences(_generator, _history);
             }
         }
         else
         {
-            Force(tokens);
-            NativeMethods.Check(NativeMethods.OgaGenerator_SetLogits(_generator, _forcedTensor!), "GenAI rejected the logits");
-            NativeMethods.Check(NativeMethods.OgaGenerator_GenerateNextToken(_generator), "GenAI could not append the token");
+            _forced!.Force(tokens);
+            _generator.SetLogits(_forced.Tensor);
+            _generator.GenerateNextToken();
         }
 
         for (int r = 0; r < Rows; r++)
@@ -159,22 +147,6 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         }
 
         ReadLogits();
-    }
-
-    private static void AppendSequences(GeneratorHandle generator, IReadOnlyList<IReadOnlyList<int>> rows)
-    {
-        NativeMethods.Check(NativeMethods.OgaCreateSequences(out nint raw), "GenAI could not create a token sequence list");
-        using var sequences = new SequencesHandle(raw);
-        foreach (IReadOnlyList<int> row in rows)
-        {
-            int[] ids = [.. row];
-            fixed (int* p = ids)
-            {
-                NativeMethods.Check(NativeMethods.OgaAppendTokenSequence(p, (nuint)ids.Length, sequences), "GenAI could not add a prompt");
-            }
-        }
-
-        NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokenSequences(generator, sequences), "GenAI could not run the prompts");
     }
 
     /// <summary>Appends several tokens to a one-row generator (a continued prefill) and computes the next logits.</summary>
@@ -201,7 +173,7 @@ internal sealed unsafe class GeneratorGroup : IDisposable
                 // Some exports (their attention-mask subgraph) take several new tokens only over an empty past;
                 // such a model gets one token per run after its prompt from now on.
                 _model.ChunkedAppendRejected = true;
-                NativeMethods.Check(NativeMethods.OgaGenerator_RewindTo(_generator, (nuint)before), "GenAI could not undo a rejected append");
+                _generator.RewindTo(before);
             }
         }
 
@@ -211,27 +183,11 @@ internal sealed unsafe class GeneratorGroup : IDisposable
         }
     }
 
-    private void AppendTokens(ReadOnlySpan<int> tokens)
-    {
-        AppendNative(tokens);
-        _lengths[0] += tokens.Length;
-        _history[0].AddRange(tokens);
-        ReadLogits();
-    }
-
-    private void AppendNative(ReadOnlySpan<int> tokens)
-    {
-        fixed (int* p = tokens)
-        {
-            NativeMethods.Check(NativeMethods.OgaGenerator_AppendTokens(_generator, p, (nuint)tokens.Length), "GenAI could not append the tokens");
-        }
-    }
-
     /// <summary>Truncates a one-row generator; logits come back with the next append.</summary>
     public void Rewind(int length)
     {
         ThrowIfDisposed();
-        NativeMethods.Check(NativeMethods.OgaGenerator_RewindTo(_generator, (nuint)length), "GenAI could not rewind the generator");
+        _generator.RewindTo(length);
         _lengths[0] = length;
         _history[0].RemoveRange(length, _history[0].Count - length);
         _hasLogits = false;
@@ -248,13 +204,22 @@ internal sealed unsafe class GeneratorGroup : IDisposable
 
     public void Dispose()
     {
-        _forcedTensor?.Dispose();
+        _forced?.Dispose();
         _generator.Dispose();
-        if (_holdsModel)
-        {
-            _holdsModel = false;
-            _model.Handle.DangerousRelease();
-        }
+    }
+
+    private static void AppendSequences(OgaGenerator generator, IReadOnlyList<IReadOnlyList<int>> rows)
+    {
+        using OgaSequences sequences = OgaSequences.Create(rows);
+        generator.AppendTokenSequences(sequences);
+    }
+
+    private void AppendTokens(ReadOnlySpan<int> tokens)
+    {
+        _generator.AppendTokens(tokens);
+        _lengths[0] += tokens.Length;
+        _history[0].AddRange(tokens);
+        ReadLogits();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_generator.IsClosed, this);
@@ -263,126 +228,44 @@ internal sealed unsafe class GeneratorGroup : IDisposable
     private void ReadLogits()
     {
         _model.CountRun();
-        NativeMethods.Check(NativeMethods.OgaGenerator_GetLogits(_generator, out nint tensor), "GenAI could not compute the logits");
+        using OgaTensorView logits = _generator.GetLogits();
 
-        // A raw pointer, destroyed below: this runs once per step, and a SafeHandle would allocate every token.
-        try
+        // Type and shape are fixed for a generator: checked on its first logits, then only the data is read.
+        if (_forced is null)
         {
-            // Type and shape are fixed for a generator: checked on its first logits, then only the data is read.
-            if (_forcedTensor is null)
-            {
-                CheckLogitsTensor(tensor);
-            }
-
-            NativeMethods.Check(NativeMethods.OgaTensorGetData(tensor, out void* data), "GenAI logits");
-            int count = Rows * _vocabulary;
-            switch (_logitsType)
-            {
-                case NativeMethods.ElementType.Float32:
-                    new ReadOnlySpan<float>(data, count).CopyTo(_logits);
-                    break;
-                case NativeMethods.ElementType.Float16:
-                    TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(data, count), _logits);
-                    break;
-                default:
-                    throw new OnnxRuntimeException($"GenAI returned logits of element type {_logitsType}; expected float32 or float16.");
-            }
-
-            _hasLogits = true;
+            CreateForcedLogits(logits);
         }
-        finally
+
+        int count = Rows * _vocabulary;
+        switch (_logitsType)
         {
-            NativeMethods.OgaDestroyTensor(tensor);
+            case OgaElementType.Float32:
+                new ReadOnlySpan<float>(logits.Data, count).CopyTo(_logits);
+                break;
+            case OgaElementType.Float16:
+                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(logits.Data, count), _logits);
+                break;
         }
+
+        _hasLogits = true;
     }
 
-    private void CheckLogitsTensor(nint tensor)
+    /// <summary>Checks the first logits' type and shape, and creates the SetLogits input of the same type and shape.</summary>
+    private void CreateForcedLogits(OgaTensorView logits)
     {
-        NativeMethods.Check(NativeMethods.OgaTensorGetType(tensor, out NativeMethods.ElementType type), "GenAI logits");
-        NativeMethods.Check(NativeMethods.OgaTensorGetShapeRank(tensor, out nuint rank), "GenAI logits");
-        Span<long> shape = stackalloc long[8];
-        if (rank is < 2 or > 8)
+        OgaElementType type = logits.Type;
+        long[] shape = logits.GetShape();
+        if (type is not (OgaElementType.Float32 or OgaElementType.Float16))
         {
-            throw new OnnxRuntimeException($"GenAI returned logits of rank {rank}; expected [batch, vocabulary].");
+            throw new OnnxRuntimeException($"GenAI returned logits of element type {type}; expected float32 or float16.");
         }
 
-        fixed (long* s = shape)
+        if (shape.Length < 2 || shape[0] != Rows || shape[^1] != _vocabulary || shape.Aggregate(1L, (a, b) => a * b) != (long)Rows * _vocabulary)
         {
-            NativeMethods.Check(NativeMethods.OgaTensorGetShape(tensor, s, rank), "GenAI logits");
-        }
-
-        long elements = 1;
-        for (int i = 0; i < (int)rank; i++)
-        {
-            elements *= shape[i];
-        }
-
-        if (shape[0] != Rows || shape[(int)rank - 1] != _vocabulary || elements != (long)Rows * _vocabulary)
-        {
-            throw new OnnxRuntimeException($"GenAI returned logits of shape [{string.Join(", ", shape[..(int)rank].ToArray())}]; expected {Rows} rows of {_vocabulary} (model.vocab_size).");
+            throw new OnnxRuntimeException($"GenAI returned logits of shape [{string.Join(", ", shape)}]; expected {Rows} rows of {_vocabulary} (model.vocab_size).");
         }
 
         _logitsType = type;
-        CreateForcedTensor((int)rank, shape[..(int)rank]);
-    }
-
-    private void CreateForcedTensor(int rank, ReadOnlySpan<long> shape)
-    {
-        int elementSize = _logitsType == NativeMethods.ElementType.Float16 ? 2 : 4;
-        _forced = GC.AllocateArray<byte>(Rows * _vocabulary * elementSize, pinned: true);
-        if (_logitsType == NativeMethods.ElementType.Float16)
-        {
-            MemoryMarshal.Cast<byte, Half>(_forced.AsSpan()).Fill(Half.NegativeInfinity);
-        }
-        else
-        {
-            MemoryMarshal.Cast<byte, float>(_forced.AsSpan()).Fill(float.NegativeInfinity);
-        }
-
-        _forcedAt = new int[Rows];
-        Array.Fill(_forcedAt, -1);
-        fixed (long* s = shape)
-        {
-            NativeMethods.Check(
-                NativeMethods.OgaCreateTensorFromBuffer((byte*)Marshal.UnsafeAddrOfPinnedArrayElement(_forced, 0), s, (nuint)rank, _logitsType, out nint tensor),
-                "GenAI could not create the logits tensor");
-            _forcedTensor = new TensorHandle(tensor);
-        }
-    }
-
-    /// <summary>
-    /// Makes each row's token the only finite logit (0 among −∞): the unique maximum, whatever the search. The buffer is
-    /// −∞ from its creation, so a step only moves one 0 per row instead of rewriting rows × vocabulary values.
-    /// </summary>
-    private void Force(ReadOnlySpan<int> tokens)
-    {
-        if (_logitsType == NativeMethods.ElementType.Float16)
-        {
-            Span<Half> values = MemoryMarshal.Cast<byte, Half>(_forced.AsSpan());
-            for (int r = 0; r < Rows; r++)
-            {
-                if (_forcedAt[r] >= 0)
-                {
-                    values[_forcedAt[r]] = Half.NegativeInfinity;
-                }
-
-                _forcedAt[r] = (r * _vocabulary) + tokens[r];
-                values[_forcedAt[r]] = Half.Zero;
-            }
-        }
-        else
-        {
-            Span<float> values = MemoryMarshal.Cast<byte, float>(_forced.AsSpan());
-            for (int r = 0; r < Rows; r++)
-            {
-                if (_forcedAt[r] >= 0)
-                {
-                    values[_forcedAt[r]] = float.NegativeInfinity;
-                }
-
-                _forcedAt[r] = (r * _vocabulary) + tokens[r];
-                values[_forcedAt[r]] = 0f;
-            }
-        }
+        _forced = new ForcedLogits(type, shape, Rows, _vocabulary);
     }
 }

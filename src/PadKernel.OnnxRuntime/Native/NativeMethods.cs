@@ -3,62 +3,16 @@ using System.Runtime.InteropServices;
 namespace PadKernel.OnnxRuntime.Native;
 
 /// <summary>
-/// The slice of ONNX Runtime GenAI's C API (<c>ort_genai_c.h</c>, 0.18) that PadKernel uses, bound by P/Invoke.
+/// The slice of ONNX Runtime GenAI's C API (<c>ort_genai_c.h</c>, 0.18–0.20) that PadKernel uses, bound by P/Invoke.
 /// The native library comes from the <c>Microsoft.ML.OnnxRuntimeGenAI</c> NuGet package (runtimes/&lt;rid&gt;/native).
+/// Only the <c>Oga*</c> types of this folder call it: one managed type per native object, every call returning
+/// <c>OgaResult*</c> checked by <see cref="OgaResult.Verify"/>.
 /// </summary>
-/// <remarks>
-/// Every function returning <c>OgaResult*</c> returns null on success; <see cref="Check"/> turns a non-null result
-/// into an <see cref="OnnxRuntimeException"/> carrying GenAI's message and frees the result.
-/// </remarks>
 internal static unsafe partial class NativeMethods
 {
     private const string Library = "onnxruntime-genai";
 
-    /// <summary>GenAI's <c>OgaElementType</c> values used here.</summary>
-    internal enum ElementType
-    {
-        Float32 = 1,
-        Int32 = 6,
-        Float16 = 10,
-    }
-
-    /// <summary>Throws when <paramref name="result"/> reports an error.</summary>
-    public static void Check(nint result, string action)
-    {
-        if (result == 0)
-        {
-            return;
-        }
-
-        string message;
-        try
-        {
-            message = Marshal.PtrToStringUTF8(OgaResultGetError(result)) ?? "unknown error";
-        }
-        finally
-        {
-            OgaDestroyResult(result);
-        }
-
-        throw new OnnxRuntimeException($"{action}: {message}");
-    }
-
-    /// <summary>Copies a GenAI-owned string and frees it with <c>OgaDestroyString</c>.</summary>
-    public static string TakeString(nint value)
-    {
-        try
-        {
-            return Marshal.PtrToStringUTF8(value) ?? string.Empty;
-        }
-        finally
-        {
-            if (value != 0)
-            {
-                OgaDestroyString(value);
-            }
-        }
-    }
-
+    // Results and strings.
     [LibraryImport(Library)]
     internal static partial nint OgaResultGetError(nint result);
 
@@ -73,95 +27,102 @@ internal static unsafe partial class NativeMethods
     internal static partial nint OgaCreateConfig(string configPath, out nint config);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaConfigClearProviders(ConfigHandle config);
+    internal static partial nint OgaConfigClearProviders(OgaConfig config);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaConfigAppendProvider(ConfigHandle config, string provider);
+    internal static partial nint OgaConfigAppendProvider(OgaConfig config, string provider);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaConfigSetProviderOption(ConfigHandle config, string provider, string key, string value);
+    internal static partial nint OgaConfigSetProviderOption(OgaConfig config, string provider, string key, string value);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaConfigOverlay(ConfigHandle config, string json);
+    internal static partial nint OgaConfigOverlay(OgaConfig config, string json);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyConfig(nint config);
 
     [LibraryImport(Library)]
-    [return: MarshalAs(UnmanagedType.U1)]
-    internal static partial bool OgaGenerator_IsDone(GeneratorHandle generator);
-
-    [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_GetNextTokens(GeneratorHandle generator, out int* tokens, out nuint count);
-
-    [LibraryImport(Library)]
-    internal static partial nint OgaCreateModelFromConfig(ConfigHandle config, out nint model);
+    internal static partial nint OgaCreateModelFromConfig(OgaConfig config, out nint model);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyModel(nint model);
 
-    // Generator parameters and generator.
+    // Generator parameters.
     [LibraryImport(Library)]
-    internal static partial nint OgaCreateGeneratorParams(ModelHandle model, out nint parameters);
+    internal static partial nint OgaCreateGeneratorParams(OgaModel model, out nint parameters);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaGeneratorParamsSetSearchNumber(GeneratorParamsHandle parameters, string name, double value);
+    internal static partial nint OgaGeneratorParamsSetSearchNumber(OgaGeneratorParams parameters, string name, double value);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaGeneratorParamsSetSearchBool(GeneratorParamsHandle parameters, string name, [MarshalAs(UnmanagedType.U1)] bool value);
+    internal static partial nint OgaGeneratorParamsSetSearchBool(OgaGeneratorParams parameters, string name, [MarshalAs(UnmanagedType.U1)] bool value);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint OgaGeneratorParamsGetSearchNumber(OgaGeneratorParams parameters, string name, out double value);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint OgaGeneratorParamsGetSearchBool(OgaGeneratorParams parameters, string name, [MarshalAs(UnmanagedType.U1)] out bool value);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyGeneratorParams(nint parameters);
 
+    // Generator.
     [LibraryImport(Library)]
-    internal static partial nint OgaCreateGenerator(ModelHandle model, GeneratorParamsHandle parameters, out nint generator);
+    internal static partial nint OgaCreateGenerator(OgaModel model, OgaGeneratorParams parameters, out nint generator);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyGenerator(nint generator);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_AppendTokens(GeneratorHandle generator, int* tokens, nuint count);
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool OgaGenerator_IsDone(OgaGenerator generator);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_AppendTokenSequences(GeneratorHandle generator, SequencesHandle sequences);
+    internal static partial nint OgaGenerator_AppendTokens(OgaGenerator generator, int* tokens, nuint count);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_GenerateNextToken(GeneratorHandle generator);
+    internal static partial nint OgaGenerator_AppendTokenSequences(OgaGenerator generator, OgaSequences sequences);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_GetLogits(GeneratorHandle generator, out nint tensor);
+    internal static partial nint OgaGenerator_GenerateNextToken(OgaGenerator generator);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_SetLogits(GeneratorHandle generator, TensorHandle tensor);
+    internal static partial nint OgaGenerator_GetNextTokens(OgaGenerator generator, out int* tokens, out nuint count);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaGenerator_RewindTo(GeneratorHandle generator, nuint length);
+    internal static partial nint OgaGenerator_GetLogits(OgaGenerator generator, out nint tensor);
 
-    // Token sequences (prompt input for batched generators).
+    [LibraryImport(Library)]
+    internal static partial nint OgaGenerator_SetLogits(OgaGenerator generator, OgaTensor tensor);
+
+    [LibraryImport(Library)]
+    internal static partial nint OgaGenerator_RewindTo(OgaGenerator generator, nuint length);
+
+    // Token sequences (prompt input for batched generators, tokenizer output).
     [LibraryImport(Library)]
     internal static partial nint OgaCreateSequences(out nint sequences);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaAppendTokenSequence(int* tokens, nuint count, SequencesHandle sequences);
+    internal static partial nint OgaAppendTokenSequence(int* tokens, nuint count, OgaSequences sequences);
 
     [LibraryImport(Library)]
-    internal static partial nuint OgaSequencesGetSequenceCount(SequencesHandle sequences, nuint index);
+    internal static partial nuint OgaSequencesGetSequenceCount(OgaSequences sequences, nuint index);
 
     [LibraryImport(Library)]
-    internal static partial int* OgaSequencesGetSequenceData(SequencesHandle sequences, nuint index);
+    internal static partial int* OgaSequencesGetSequenceData(OgaSequences sequences, nuint index);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroySequences(nint sequences);
 
     // Tensors.
     [LibraryImport(Library)]
-    internal static partial nint OgaCreateTensorFromBuffer(void* data, long* shape, nuint rank, ElementType type, out nint tensor);
+    internal static partial nint OgaCreateTensorFromBuffer(void* data, long* shape, nuint rank, OgaElementType type, out nint tensor);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyTensor(nint tensor);
 
     [LibraryImport(Library)]
-    internal static partial nint OgaTensorGetType(nint tensor, out ElementType type);
+    internal static partial nint OgaTensorGetType(nint tensor, out OgaElementType type);
 
     [LibraryImport(Library)]
     internal static partial nint OgaTensorGetShapeRank(nint tensor, out nuint rank);
@@ -174,14 +135,14 @@ internal static unsafe partial class NativeMethods
 
     // Tokenizer.
     [LibraryImport(Library)]
-    internal static partial nint OgaCreateTokenizer(ModelHandle model, out nint tokenizer);
+    internal static partial nint OgaCreateTokenizer(OgaModel model, out nint tokenizer);
 
     [LibraryImport(Library)]
     internal static partial void OgaDestroyTokenizer(nint tokenizer);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaTokenizerEncode(TokenizerHandle tokenizer, string text, SequencesHandle sequences);
+    internal static partial nint OgaTokenizerEncode(OgaTokenizer tokenizer, string text, OgaSequences sequences);
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint OgaTokenizerApplyChatTemplate(TokenizerHandle tokenizer, string? template, string messages, string? tools, [MarshalAs(UnmanagedType.U1)] bool addGenerationPrompt, out nint text);
+    internal static partial nint OgaTokenizerApplyChatTemplate(OgaTokenizer tokenizer, string? template, string messages, string? tools, [MarshalAs(UnmanagedType.U1)] bool addGenerationPrompt, out nint text);
 }
