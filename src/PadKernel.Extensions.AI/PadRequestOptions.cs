@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using PadKernel.Alignment;
+using PadKernel.Preferences;
 
 namespace PadKernel.Extensions.AI;
 
@@ -92,9 +93,9 @@ public sealed class PadRequestOptions
                     break;
                 case PadOptionKeys.User:
                     user = value is null ? null : ToText(value, key);
-                    if (user is not null && string.IsNullOrWhiteSpace(user))
+                    if (user is not null)
                     {
-                        throw new ArgumentException($"'{key}' must be a non-empty user id.", key);
+                        PreferenceText.ValidateUserId(user, key);
                     }
 
                     break;
@@ -288,6 +289,8 @@ public sealed class PadRequestOptions
         {
             throw new ArgumentException($"'{key}' holds an empty preference.", key);
         }
+
+        PreferenceText.ValidateCharacters(text, key, allowLineBreaks: true);
 
         if (!float.IsFinite(weight))
         {

@@ -176,7 +176,7 @@ public sealed class PostgresPreferenceStore : IPreferenceStore, IAsyncDisposable
     public async Task<bool> RemoveAsync(string userId, string idOrText, CancellationToken cancellationToken = default)
     {
         PreferenceText.ValidateUserId(userId);
-        ArgumentNullException.ThrowIfNull(idOrText);
+        PreferenceText.ValidateIdOrText(idOrText);
         IReadOnlyList<StoredPreference> removed = await WriteAsync(userId, batch => batch.BatchCommands.Add(Command(
             $"DELETE FROM padkernel_preferences WHERE user_id = $1 AND (id = $2 OR normalized = $3) RETURNING {Columns};",
             userId, idOrText, PreferenceText.Normalize(idOrText))), cancellationToken).ConfigureAwait(false);

@@ -130,7 +130,7 @@ public sealed class SqlitePreferenceStore : IPreferenceStore
     public async Task<bool> RemoveAsync(string userId, string idOrText, CancellationToken cancellationToken = default)
     {
         PreferenceText.ValidateUserId(userId);
-        ArgumentNullException.ThrowIfNull(idOrText);
+        PreferenceText.ValidateIdOrText(idOrText);
         await using SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "DELETE FROM preferences WHERE user_id = $user AND (id = $key OR normalized = $normalized);";

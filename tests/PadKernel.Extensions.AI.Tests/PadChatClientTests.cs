@@ -182,6 +182,19 @@ public sealed class PadChatClientTests
         Assert.Equal(PadDecoder.Generate(core).Text, response.Text);
     }
 
+    [Theory]
+    [InlineData("pad_preferences", "A frog\u0000.")]
+    [InlineData("pad_preferences", "A \u001b[31mred frog.")]
+    [InlineData("pad_user", "ali\u0000ce")]
+    [InlineData("pad_user", "alice\n")]
+    public async Task ControlCharacters_InPreferencesOrTheUser_AreATypedErrorNamingTheOption(string key, string value)
+    {
+        var error = await Assert.ThrowsAsync<PadKernel.Preferences.InvalidCharacterException>(() => NewClient().GetResponseAsync(Prompt, Options(5, (key, value))));
+
+        Assert.Equal(key, error.ParamName);
+        Assert.StartsWith($"'{key}' holds the control character", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Reward_model_mode_without_a_reward_model_is_an_argument_error()
     {

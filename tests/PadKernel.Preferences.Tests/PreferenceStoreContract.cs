@@ -113,6 +113,30 @@ public abstract class PreferenceStoreContract
     }
 
     [StoreFact]
+    public async Task Strings_WithControlCharacters_AreRefusedAlike_AndNothingIsStored()
+    {
+        // PostgreSQL cannot store NUL (22021) while SQLite can: one rule in the core refuses it, and every C0 control
+        // but tab and line breaks (and half a surrogate pair), with the same typed exception on every store.
+        InvalidCharacterException nul = await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.SetAsync("frank", "A frog\0.", 1f));
+        Assert.Equal(("text", 6, '\0'), (nul.Field, nul.Index, nul.Character));
+        Assert.Equal("'text' holds the control character U+0000 at position 6; it may hold tabs and line breaks, but no other control characters.", nul.Message);
+        Assert.Equal("userId", (await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.SetAsync("fr\0ank", "A frog.", 1f))).Field);
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.SetAsync("frank", "A \u001b[31m red frog.", 1f));
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.SetAsync("frank", "Half a pair \ud83d here.", 1f));
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.ReplaceAsync("frank", [new Preference("Fine."), new Preference("Bell\u0007.")]));
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.ReplaceAsync("frank\n", [new Preference("Fine.")]));
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.RemoveAsync("frank", "A frog\0."));
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.ListAsync("frank\t"));
+        await Assert.ThrowsAsync<InvalidCharacterException>(() => Store.ClearAsync("\0"));
+        Assert.Empty(await Store.ListAsync("frank"));
+
+        // Tabs, line breaks and characters beyond the basic plane are text.
+        StoredPreference kept = await Store.SetAsync("frank", "Line one.\r\nLine\ttwo 🐸.\n", 1f);
+        Assert.Equal("Line one.\r\nLine\ttwo 🐸.", kept.Text);
+        Assert.Equal([kept], await OpenAnother().ListAsync("frank"));
+    }
+
+    [StoreFact]
     public async Task Cancellation_is_honoured()
     {
         using var cts = new CancellationTokenSource();

@@ -26,6 +26,9 @@ internal sealed partial class ServeReplica : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The admin API key every replica also accepts (besides anonymous requests): it may act as any user.</summary>
+    public const string AdminKey = "sk-replica-admin";
+
     /// <summary>Starts a replica whose preferences are in PostgreSQL, configured through the environment as a container would be.</summary>
     public static Task<ServeReplica> StartAsync(string connectionString, double maxStalenessSeconds) => StartAsync([], new Dictionary<string, string>
     {
@@ -54,6 +57,9 @@ internal sealed partial class ServeReplica : IDisposable
         {
             start.Environment[key] = value;
         }
+
+        start.Environment["PadServer__ApiKeys__0__Key"] = AdminKey;
+        start.Environment["PadServer__ApiKeys__0__Admin"] = "true";
         Process process = Process.Start(start) ?? throw new InvalidOperationException("pad serve did not start.");
         var log = new StringBuilder();
         var address = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -101,9 +107,14 @@ internal sealed partial class ServeReplica : IDisposable
         _process.WaitForExit();
     }
 
-    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null, CancellationToken cancellationToken = default)
+    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? json = null, CancellationToken cancellationToken = default, string? apiKey = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (apiKey is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));

@@ -54,6 +54,55 @@ public sealed class HostileInputTests
     }
 
     [Theory]
+    [InlineData(HttpMethod_Put, "/v1/users/alice/preferences", """{"preferences":["A frog\u0000."]}""", "preferences[0].text")]
+    [InlineData(HttpMethod_Put, "/v1/users/alice/preferences", """{"preferences":[{"text":"ok"},{"text":"Bell\u0007."}]}""", "preferences[1].text")]
+    [InlineData(HttpMethod_Post, "/v1/chat/completions", """{"model":"stories260K","messages":[{"role":"user","content":"hi"}],"pad":{"preferences":["A frog\u0000."]}}""", "pad.preferences[0].text")]
+    [InlineData(HttpMethod_Post, "/v1/chat/completions", """{"model":"stories260K","messages":[{"role":"user","content":"hi"}],"user":"al\u0000ice"}""", "user")]
+    [InlineData(HttpMethod_Get, "/v1/users/al%01ice/preferences", null, "id")]
+    public async Task ControlCharactersInAStoredString_Are400NamingTheField_AndNothingIsStored(string method, string path, string? body, string param)
+    {
+        await using ServerHost host = await ServerHost.StartAsync();
+        (int status, JsonElement error, _) = await host.SendAsync(new HttpMethod(method), path, ServerHost.AdminKey, body);
+
+        Assert.Equal(400, status);
+        AssertError(error, "invalid_request_error", param, "invalid_value");
+        Assert.Contains("control character", error.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        (_, JsonElement list, _) = await host.SendAsync(HttpMethod.Get, "/v1/users/alice/preferences", ServerHost.AdminKey);
+        Assert.Equal(0, list.GetProperty("data").GetArrayLength());
+    }
+
+    private const string HttpMethod_Get = "GET";
+    private const string HttpMethod_Put = "PUT";
+    private const string HttpMethod_Post = "POST";
+
+    [Theory]
+    [InlineData("long path", 414)]
+    [InlineData("NUL in path", 400)]
+    [InlineData("large header", 431)]
+    // Kestrel answers these before any application code runs, with an empty body (its refusals cannot be given a body:
+    // aspnet/KestrelHttpServer#2947); docs/server.md lists them exactly, and this test keeps the list true.
+    public async Task RequestsKestrelRefusesBeforeTheApp_GetTheDocumentedStatusAndAnEmptyBody(string what, int expected)
+    {
+        await using ServerHost host = await ServerHost.StartAsync();
+        using HttpRequestMessage request = host.Request(HttpMethod.Get, what switch
+        {
+            "long path" => "/v1/" + new string('a', 20_000),
+            "NUL in path" => "/v1/users/al%00ice/preferences",
+            _ => "/v1/models",
+        }, ServerHost.AliceKey);
+        if (what == "large header")
+        {
+            request.Headers.Add("X-Padding", new string('a', 40_000));
+        }
+
+        using HttpResponseMessage response = await host.Http.SendAsync(request);
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsStringAsync());
+        Assert.Contains($"| {expected} | (none: empty body)", await File.ReadAllTextAsync(Path.Combine(TestData.RepositoryRoot, "docs", "server.md")), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("\"tool_calls\":\"all\"", "invalid_type")]
     [InlineData("\"tool_calls\":[{\"id\":\"1\"}]", "unsupported_parameter")]
     public async Task WrongToolCallsOnAMessage_Is400NamingIt(string field, string code)

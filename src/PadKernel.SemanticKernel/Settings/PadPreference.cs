@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PadKernel.Preferences;
 
 namespace PadKernel.SemanticKernel;
 
@@ -17,6 +18,8 @@ public sealed record PadPreference(
         {
             throw new ArgumentException("A preference needs non-empty text.", nameof(Text));
         }
+
+        PreferenceText.ValidateCharacters(Text, nameof(Text), allowLineBreaks: true);
 
         if (Weight is float weight && !float.IsFinite(weight))
         {

@@ -68,6 +68,8 @@ internal sealed class PreferencesEndpoints(
             throw ApiException.InvalidRequest($"A user id must be 1 to {MaxUserIdLength} characters.", "id", "invalid_value");
         }
 
+        PreferenceText.ValidateUserId(id, "id");
+
         if (!ApiCaller.FromPrincipal(context.User).MayActAs(id))
         {
             throw ApiException.Forbidden($"This API key cannot read or change the preferences of user '{id}'.");

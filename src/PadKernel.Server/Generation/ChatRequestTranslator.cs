@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using PadKernel.Alignment;
 using PadKernel.Extensions.AI;
+using PadKernel.Preferences;
 using PadKernel.Server.Authentication;
 using PadKernel.Server.Configuration;
 using PadKernel.Server.Errors;
@@ -110,6 +111,9 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
             {
                 throw ApiException.InvalidRequest($"A preference may be at most {_limits.MaxPreferenceLength} characters long (this one has {text.Length}).", $"{param}[{i}].text", "preference_too_long");
             }
+
+            // The core's rule (one place for every store and front end); its message and ParamName name the field.
+            PreferenceText.ValidateCharacters(text, $"{param}[{i}].text", allowLineBreaks: true);
 
             if (!seen.Add(text))
             {
@@ -226,6 +230,11 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
         }
 
         // Only an admin key may generate as someone else; for any other key the user is the key's own.
+        if (caller.IsAdmin)
+        {
+            PreferenceText.ValidateUserId(requested, "user");
+        }
+
         return caller.IsAdmin
             ? requested
             : throw ApiException.Forbidden($"This API key acts as its own user and cannot generate as user '{requested}'.", "user");

@@ -1,3 +1,5 @@
+using PadKernel.Preferences;
+
 namespace PadKernel.Alignment;
 
 /// <summary>A user preference in natural language and how strongly PAD steers toward it.</summary>
@@ -5,13 +7,15 @@ namespace PadKernel.Alignment;
 /// <param name="Weight">The reward weight w; 0 leaves decoding unchanged.</param>
 public sealed record Preference(string Text, float Weight = 1f)
 {
-    /// <summary>Throws when the text is empty or the weight is not a finite number.</summary>
+    /// <summary>Throws when the text is empty or holds a control character (<see cref="PreferenceText.ValidateCharacters"/>), or the weight is not a finite number.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Text))
         {
             throw new ArgumentException("A preference needs non-empty text.", nameof(Text));
         }
+
+        PreferenceText.ValidateCharacters(Text, nameof(Text), allowLineBreaks: true);
 
         if (!float.IsFinite(Weight))
         {

@@ -103,7 +103,7 @@ public sealed class InMemoryPreferenceStore : IPreferenceStore
     public Task<bool> RemoveAsync(string userId, string idOrText, CancellationToken cancellationToken = default)
     {
         PreferenceText.ValidateUserId(userId);
-        ArgumentNullException.ThrowIfNull(idOrText);
+        PreferenceText.ValidateIdOrText(idOrText);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {

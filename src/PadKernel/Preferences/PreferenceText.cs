@@ -2,7 +2,10 @@ using PadKernel.Alignment;
 
 namespace PadKernel.Preferences;
 
-/// <summary>The rules every preference store shares for user ids, preference text and weights.</summary>
+/// <summary>
+/// The rules every preference store, the chat client and the server share for user ids, preference text and weights:
+/// the one place they are written (stores, request options and the server's edge all call these).
+/// </summary>
 public static class PreferenceText
 {
     /// <summary>The longest preference text a store accepts, in characters.</summary>
@@ -18,17 +21,80 @@ public static class PreferenceText
     /// <summary>Returns whether two preference texts count as the same preference.</summary>
     public static bool SameText(string a, string b) => string.Equals(Normalize(a), Normalize(b), StringComparison.Ordinal);
 
-    /// <summary>Throws <see cref="ArgumentException"/> for an empty user id.</summary>
-    public static void ValidateUserId(string userId)
+    /// <summary>Throws <see cref="ArgumentException"/> for an empty user id, and <see cref="InvalidCharacterException"/> for one with a control character.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="field">The name of the field it came from, for the message.</param>
+    public static void ValidateUserId(string userId, string field = "userId")
     {
         ArgumentNullException.ThrowIfNull(userId);
         if (string.IsNullOrWhiteSpace(userId))
         {
-            throw new ArgumentException("A user id must be non-empty.", nameof(userId));
+            throw new ArgumentException("A user id must be non-empty.", field);
+        }
+
+        ValidateCharacters(userId, field, allowLineBreaks: false);
+    }
+
+    /// <summary>Checks what <see cref="IPreferenceStore.RemoveAsync"/> looks a preference up by (an id or a text) as text is checked.</summary>
+    public static void ValidateIdOrText(string idOrText)
+    {
+        ArgumentNullException.ThrowIfNull(idOrText);
+        ValidateCharacters(idOrText, nameof(idOrText), allowLineBreaks: true);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidCharacterException"/> when <paramref name="value"/> holds a character that no store keeps
+    /// faithfully: NUL or another C0 control character (tab, line feed and carriage return are allowed where
+    /// <paramref name="allowLineBreaks"/>), or an unpaired surrogate. PostgreSQL refuses NUL in text, SQLite keeps it,
+    /// a terminal or log shows neither; one rule keeps every store and front end alike.
+    /// </summary>
+    /// <param name="value">The string to check.</param>
+    /// <param name="field">The field it came from (a parameter, option or JSON path), named in the message.</param>
+    /// <param name="allowLineBreaks">Whether tab, line feed and carriage return are allowed.</param>
+    public static void ValidateCharacters(string value, string field, bool allowLineBreaks)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(field);
+        int index = FindInvalidCharacter(value, allowLineBreaks);
+        if (index >= 0)
+        {
+            throw new InvalidCharacterException(field, index, value[index], allowLineBreaks);
         }
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> for empty or over-long text or a weight that is not finite; returns the trimmed text.</summary>
+    /// <summary>Returns the position of the first character <see cref="ValidateCharacters"/> refuses, or -1.</summary>
+    /// <param name="value">The string to check.</param>
+    /// <param name="allowLineBreaks">Whether tab, line feed and carriage return are allowed.</param>
+    public static int FindInvalidCharacter(ReadOnlySpan<char> value, bool allowLineBreaks)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            char c = value[i];
+            if (c < ' ')
+            {
+                if (!allowLineBreaks || c is not ('\t' or '\n' or '\r'))
+                {
+                    return i;
+                }
+            }
+            else if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> for empty or over-long text or a weight that is not finite, and
+    /// <see cref="InvalidCharacterException"/> for text with a control character (see <see cref="ValidateCharacters"/>);
+    /// returns the trimmed text.
+    /// </summary>
     public static string Validate(string text, float weight)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -43,6 +109,7 @@ public static class PreferenceText
             throw new ArgumentException($"A preference may be at most {MaxLength} characters long.", nameof(text));
         }
 
+        ValidateCharacters(trimmed, nameof(text), allowLineBreaks: true);
         if (!float.IsFinite(weight))
         {
             throw new ArgumentOutOfRangeException(nameof(weight), weight, "A preference weight must be a finite number.");
