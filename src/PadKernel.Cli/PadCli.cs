@@ -1,9 +1,12 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using PadKernel.Cli.Errors;
 using PadKernel.Cli.Commands;
 using PadKernel.Cli.Models;
 using PadKernel.Llama2c;
 using PadKernel.Models;
 using PadKernel.OnnxRuntime.Models;
+using PadKernel.Preferences;
 using Spectre.Console;
 
 namespace PadKernel.Cli;
@@ -42,6 +45,17 @@ public static class PadCli
         root.Options.Add(verbose);
 
         ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is ParseErrorAction)
+        {
+            // What went wrong and where the help is, not the whole help (which would bury the error).
+            foreach (string line in ParseErrorReport.Describe(parsed))
+            {
+                await error.WriteLineAsync(line.StartsWith("Run '", StringComparison.Ordinal) ? line : $"pad: {line}");
+            }
+
+            return 1;
+        }
+
         try
         {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
@@ -54,7 +68,7 @@ public static class PadCli
         catch (Exception ex) when (IsUserError(ex))
         {
             // Users get one clear line, not a stack trace; the message names the file, option or limit at fault.
-            await error.WriteLineAsync($"pad: {OneLine(ex.Message)}");
+            await error.WriteLineAsync($"pad: {UserMessage(ex)}");
             return 1;
         }
         catch (Exception ex)
@@ -81,6 +95,21 @@ public static class PadCli
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 
+    /// <summary>The message of a user error in plain words: without the " (Parameter 'x')" and "Actual value was" .NET adds.</summary>
+    internal static string UserMessage(Exception ex)
+    {
+        string message = ex.Message;
+        if (ex is ArgumentException { ParamName: string param } && ex is not InvalidCharacterException)
+        {
+            // ArgumentOutOfRangeException puts "Actual value was …" on a line of its own; the value is in the option the user typed.
+            message = message.Split('\n')[0].TrimEnd('\r');
+            string suffix = $" (Parameter '{param}')";
+            message = message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
+        }
+
+        return OneLine(message);
+    }
+
     internal static IReadOnlyList<IModelLoader> CreateLoaders() => [new Llama2cModelLoader(), new OnnxModelLoader()];
 
     private static IAnsiConsole CreateConsole(TextWriter output)
@@ -94,10 +123,11 @@ public static class PadCli
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
         });
 
-        // Redirected output has no terminal width; tables are easier to read (and grep) unwrapped.
+        // Redirected output has no terminal width: COLUMNS when set (as shells export it), else wide enough that tables
+        // read (and grep) unwrapped.
         if (!interactive)
         {
-            console.Profile.Width = 160;
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns >= 40 ? columns : 160;
         }
 
         return console;

@@ -3,6 +3,7 @@ using System.Globalization;
 using PadKernel.Alignment;
 using PadKernel.Decoding;
 using PadKernel.Models;
+using PadKernel.Preferences;
 
 namespace PadKernel.Cli.Commands;
 
@@ -13,17 +14,29 @@ internal sealed class GenerationArguments
     private const int MaxPromptFileChars = 16 << 20;
 
     private readonly Option<string?> _prompt = new("--prompt", "-p") { Description = "The text to continue (or use --prompt-file)." };
-    private readonly Option<string?> _promptFile = new("--prompt-file") { Description = "Read the text to continue from this UTF-8 file, or from standard input with '-' (for long prompts)." };
+    private readonly Option<string?> _promptFile = new("--prompt-file") { Description = "Read the text to continue from this UTF-8 file, or from standard input with '-' (for long prompts); a trailing line break is dropped." };
     private string? _readPrompt;
     private readonly Option<string[]> _preferences = new("--preference") { Description = "A preference to steer toward; repeat for several.", AllowMultipleArgumentsPerToken = false };
-    private readonly Option<float[]> _weights = new("--weight", "-w") { Description = "Weight w of the preferences: one for all, or one per --preference (default 1)." };
-    private readonly Option<int> _padTopK = new("--top-k", "-k") { Description = "PAD's candidate set K: how many top base tokens the reward re-scores.", DefaultValueFactory = _ => 10 };
-    private readonly Option<string?> _rewardModel = new("--reward-model") { Description = "A personalized reward model (e.g. models/stories260K-persrm; another tokenizer is mapped through token text); both contexts then carry the preference." };
-    private readonly Option<float> _temperature = new("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
-    private readonly Option<float> _topP = new("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => 1f };
-    private readonly Option<float> _repetitionPenalty = new("--repetition-penalty") { Description = "Penalty for tokens already in the context (1 = off).", DefaultValueFactory = _ => 1f };
+    private readonly Option<float[]> _weights = new Option<float[]>("--weight", "-w") { Description = "Weight w of the preferences: one for all, or one per --preference (default 1)." }
+        .RequireEach(OptionRules.Finite, "must be a finite number");
+
+    private readonly Option<int> _padTopK = new Option<int>("--top-k", "-k") { Description = "PAD's candidate set K: how many top base tokens the reward re-scores.", DefaultValueFactory = _ => 10 }
+        .Require(k => k >= 1, "must be at least 1");
+
+    private readonly Option<string?> _rewardModel = new("--reward-model") { Description = "A personalized reward model, by name (stories260K-persrm, bundled) or path; another tokenizer is mapped through token text. Both contexts then carry the preference." };
+    private readonly Option<float> _temperature = new Option<float>("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f }
+        .Require(t => float.IsFinite(t) && t >= 0, "must be a number ≥ 0 (0 is greedy)");
+
+    private readonly Option<float> _topP = new Option<float>("--top-p") { Description = "Nucleus sampling mass.", DefaultValueFactory = _ => 1f }
+        .Require(p => p is > 0f and <= 1f, "must be in (0, 1]");
+
+    private readonly Option<float> _repetitionPenalty = new Option<float>("--repetition-penalty") { Description = "Penalty for tokens already in the context (1 = off).", DefaultValueFactory = _ => 1f }
+        .Require(p => float.IsFinite(p) && p > 0, "must be a number > 0 (1 is off)");
+
     private readonly Option<int?> _seed = new("--seed", "-s") { Description = "Random seed for sampling." };
-    private readonly Option<int> _maxTokens = new("--max-tokens", "-n") { Description = "Maximum tokens to generate.", DefaultValueFactory = _ => 200 };
+    private readonly Option<int> _maxTokens = new Option<int>("--max-tokens", "-n") { Description = "Maximum tokens to generate.", DefaultValueFactory = _ => 200 }
+        .Require(n => n >= 1, "must be at least 1");
+
     private readonly Option<string[]> _stop = new("--stop") { Description = "Stop when this text appears (not included in the output); repeatable." };
 
     public void AddTo(Command command)
@@ -44,7 +57,8 @@ internal sealed class GenerationArguments
             throw new ArgumentException("Give the prompt with exactly one of --prompt TEXT or --prompt-file PATH ('-' reads standard input).");
         }
 
-        return text ?? (_readPrompt ??= ReadPromptFile(file!));
+        // A file or a pipe ends with a line break the user did not mean as part of the prompt (as $(cat file) drops it).
+        return text ?? (_readPrompt ??= ReadPromptFile(file!).TrimEnd('\r', '\n'));
     }
 
     // Bounded: a path to a device or a huge file must end in a clear error, not an out-of-memory abort.
@@ -81,16 +95,26 @@ internal sealed class GenerationArguments
     {
         string[] texts = parse.GetValue(_preferences) ?? [];
         float[] weights = parse.GetValue(_weights) ?? [];
+        if (weights.Length > 0 && texts.Length == 0)
+        {
+            throw new ArgumentException("--weight weighs a preference, and none was given: add --preference \"…\" (without one, pad decodes plainly).");
+        }
+
         if (weights.Length > 1 && weights.Length != texts.Length)
         {
-            throw new ArgumentException($"Give one --weight for all preferences or one per --preference (got {weights.Length} weights for {texts.Length} preferences).");
+            throw new ArgumentException($"{Count(weights.Length, "--weight")} for {Count(texts.Length, "--preference")}: give one --weight for all preferences, or one per --preference.");
         }
 
         var preferences = new Preference[texts.Length];
         for (int i = 0; i < texts.Length; i++)
         {
+            if (string.IsNullOrWhiteSpace(texts[i]))
+            {
+                throw new ArgumentException("--preference needs non-empty text.");
+            }
+
+            PreferenceText.ValidateCharacters(texts[i], "--preference", allowLineBreaks: true);
             preferences[i] = new Preference(texts[i], weights.Length == 0 ? 1f : weights[Math.Min(i, weights.Length - 1)]);
-            preferences[i].Validate();
         }
 
         return preferences;
@@ -111,7 +135,7 @@ internal sealed class GenerationArguments
     /// <summary>Loads the base model and, when given, the reward model; the caller disposes both.</summary>
     public (ILanguageModel Model, ILanguageModel? RewardModel) LoadModels(ParseResult parse, CliContext context)
     {
-        ILanguageModel model = context.Models.Load(parse.GetValue(_model));
+        ILanguageModel model = context.Models.Load(parse.GetValue(_model), "--model");
         string? rewardPath = parse.GetValue(_rewardModel);
         if (rewardPath is null)
         {
@@ -120,7 +144,7 @@ internal sealed class GenerationArguments
 
         try
         {
-            return (model, context.Models.Load(rewardPath));
+            return (model, context.Models.Load(rewardPath, "--reward-model"));
         }
         catch
         {
@@ -138,6 +162,8 @@ internal sealed class GenerationArguments
             Options(parse, includeTrace),
             rewardModel is null ? RewardMode.SelfContrast : RewardMode.RewardModel,
             rewardModel);
+
+    private static string Count(int count, string option) => count == 1 ? $"1 {option} value" : $"{count} {option} values";
 
     public static string Describe(IReadOnlyList<Preference> preferences) =>
         string.Join("; ", preferences.Select(p => $"\"{p.Text}\" (w={p.Weight.ToString(CultureInfo.InvariantCulture)})"));
