@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using PadKernel.Cli.Models;
 
@@ -33,33 +32,45 @@ public sealed class FirstRunTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadmesCompareExample_IsExactlyWhatPadPrints()
+    {
+        // The "See it" block: "$ COLUMNS=110 dotnet run --project src/PadKernel.Cli -c Release -- compare …" and its output.
+        string[] readme = File.ReadAllLines(Path.Combine(TestData.RepositoryRoot, "README.md"));
+        int at = Array.FindIndex(readme, l => l.StartsWith("$ COLUMNS=", StringComparison.Ordinal));
+        Assert.True(at > 0, "README has no pasted compare run");
+        string command = readme[at];
+        string[] printed = readme[(at + 1)..].TakeWhile(l => l != "```").ToArray();
+        int columns = int.Parse(command["$ COLUMNS=".Length..command.IndexOf(' ', 2)], System.Globalization.CultureInfo.InvariantCulture);
+        string[] args = ShellWords(command[(command.IndexOf(" -- ", StringComparison.Ordinal) + 4)..]);
+
+        Environment.SetEnvironmentVariable("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (int code, string output, string error) = await Offline(() => CliRun.InvokeAsync(args));
+        Environment.SetEnvironmentVariable("COLUMNS", null);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(printed, output.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
+    }
+
+    [Fact]
     public async Task ThePadApp_RunsFromAnotherFolder_WithNothingButItsOwnFiles()
     {
-        string pad = Path.Combine(AppContext.BaseDirectory, "pad.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = _empty,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(pad);
-        foreach (string arg in ReadmeCommand)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        (int code, string output, string error) = await CliRun.ProcessAsync(_empty, _empty, [.. ReadmeCommand, "-n", "12"]);
 
-        start.ArgumentList.Add("-n");
-        start.ArgumentList.Add("12");
-        start.Environment.Remove(ModelCache.ModelsVariable);
-        start.Environment[ModelCache.CacheVariable] = _empty;
+        Assert.True(code == 0, error);
+        Assert.StartsWith("Once upon a time", output, StringComparison.Ordinal);
+    }
 
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+    [Fact]
+    public async Task TheBundledRewardModel_IsFoundByNameFromAnyFolder()
+    {
+        (int code, string output, string error) = await CliRun.ProcessAsync(
+            _empty, _empty, ["generate", "-p", "Tom found a box under his bed.", "--preference", "The story is about a frog.", "-w", "0.5", "--reward-model", "stories260K-persrm", "-n", "12"]);
 
-        Assert.True(process.ExitCode == 0, await error);
-        Assert.NotEmpty((await output).Trim());
+        Assert.True(code == 0, error);
+        (int expectedCode, string expected, _) = await CliRun.InvokeAsync(
+            "generate", "-m", TestData.StoriesFolder, "-p", "Tom found a box under his bed.", "--preference", "The story is about a frog.", "-w", "0.5", "--reward-model", Path.Combine(TestData.BundledModelsFolder, "stories260K-persrm"), "-n", "12");
+        Assert.Equal(0, expectedCode);
+        Assert.Equal(expected, output);
     }
 
     [Fact]
@@ -132,7 +143,54 @@ public sealed class FirstRunTests : IDisposable
         Assert.Contains("pad models pull stories260K", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ModelsPull_Offline_SaysTheModelIsBundledAndNamesTheBundledModels()
+    {
+        (int code, string _, string error) = await Offline(() => CliRun.InvokeAsync("models", "pull", "stories260K"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("stories260K is bundled with pad", error, StringComparison.Ordinal);
+        Assert.Contains("runs without a download", error, StringComparison.Ordinal);
+        Assert.Contains("stories260K-persrm", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task ModelsList_ShowsEveryModelPadCanRun_WithFormatSizeAndWhereItWasFound()
+    {
+        string models = Directory.CreateDirectory(Path.Combine(_empty, "models")).FullName;
+        CopyStories(Path.Combine(models, "my-story"));
+        (int code, string output, string error) = await Offline(() => WithModelsFolder(models, () => CliRun.InvokeAsync("models", "list")));
+
+        Assert.True(code == 0, error);
+        string[] rows = output.Split('\n');
+        string Row(string name) => Assert.Single(rows, r => r.StartsWith($"│ {name} ", StringComparison.Ordinal));
+        Assert.Contains("ONNX Runtime GenAI", Row("stories260K-persrm-onnx"), StringComparison.Ordinal);
+        Assert.Contains("llama2.c checkpoint", Row("stories260K-persrm"), StringComparison.Ordinal);
+        Assert.Contains("bundled", Row("stories260K"), StringComparison.Ordinal);
+        Assert.Contains("1.0 MiB", Row("stories260K"), StringComparison.Ordinal);
+        Assert.Contains(ModelCache.ModelsVariable, Row("my-story"), StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(models, "my-story"), Row("my-story"), StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_empty, recursive: true);
+
+    // Splits a command line as a POSIX shell does for plain words and double-quoted strings (all README uses).
+    private static string[] ShellWords(string line) =>
+        System.Text.RegularExpressions.Regex.Matches(line, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToArray();
+
+    private static async Task<T> WithModelsFolder<T>(string folder, Func<Task<T>> action)
+    {
+        Environment.SetEnvironmentVariable(ModelCache.ModelsVariable, folder);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ModelCache.ModelsVariable, null);
+        }
+    }
 
     private static void CopyStories(string folder)
     {

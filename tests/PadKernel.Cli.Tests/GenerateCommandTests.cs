@@ -44,15 +44,55 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
-    public async Task StreamsThePlainTextAndShowsTheTraceTable()
+    public async Task Trace_ShowsThePromptTheTextAndOnlyTheStepsTheRewardChanged()
     {
-        (int code, string output, string error) = await CliRun.InvokeAsync("generate", "-m", TestData.StoriesFolder, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60", "--trace");
+        string[] args = ["generate", "-m", TestData.StoriesFolder, "-p", "Once upon a time", "--preference", "The story is about a dog named Max.", "-w", "4", "-n", "60"];
+        (int code, string output, string error) = await CliRun.InvokeAsync([.. args, "--trace"]);
 
         Assert.True(code == 0, error);
-        Assert.StartsWith(", a little bird came by and said, \"Hi, Max!", output, StringComparison.Ordinal);
-        Assert.Contains("tokens changed by the reward", output, StringComparison.Ordinal);
+        Assert.StartsWith("Once upon a time, a little bird came by and said, \"Hi, Max!", output, StringComparison.Ordinal);
+        Assert.Contains("[stopped at the 60-token limit; --max-tokens sets it]", output, StringComparison.Ordinal);
         Assert.Contains("' there'    ' a' *", output, StringComparison.Ordinal); // step 1: the reward overrode the base model's top token
+
+        // Every step row shown is a changed one (its chosen token is starred), and the summary counts exactly those.
+        string[] stepRows = StepRows(output);
+        Assert.All(stepRows, row => Assert.Contains("' *", row, StringComparison.Ordinal));
+        Assert.Contains($"{stepRows.Length} of 60 tokens changed by the reward", output, StringComparison.Ordinal);
+        Assert.Contains("--trace all shows every step", output, StringComparison.Ordinal);
+
+        // Signs: a reward that rounds to zero is +0.00, never -0.00 or -+0.00 (a table of 60 steps has many).
+        (code, string all, error) = await CliRun.InvokeAsync([.. args, "--trace", "all"]);
+        Assert.True(code == 0, error);
+        Assert.Equal(60, StepRows(all).Length);
+        Assert.Contains("+0.00", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("-+", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("-0.00", all, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-0.004f, "+0.00")]
+    [InlineData(0.004f, "+0.00")]
+    [InlineData(-0.006f, "-0.01")]
+    [InlineData(1.234f, "+1.23")]
+    [InlineData(-2.5f, "-2.50")]
+    public void Signed_GivesRewardsOneSign(float value, string expected) => Assert.Equal(expected, Output.TraceTable.Signed(value));
+
+    [Fact]
+    public async Task Json_IsReadableUtf8()
+    {
+        (int code, string output, string error) = await CliRun.InvokeAsync("generate", "-m", TestData.StoriesFolder, "-p", "He said \"hi\" at the café", "--preference", "Éloïse's <dog>", "-n", "3", "--json");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("\"prompt\": \"He said \\\"hi\\\" at the café\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"text\": \"Éloïse's <dog>\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", output, StringComparison.Ordinal);
+        using JsonDocument parsed = JsonDocument.Parse(output);
+        Assert.Equal("He said \"hi\" at the café", parsed.RootElement.GetProperty("prompt").GetString());
+    }
+
+    // The trace table's step rows: a row starts with the step number in the first column.
+    private static string[] StepRows(string output) =>
+        output.Split('\n').Where(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^  \d+ ")).ToArray();
 
     [Fact]
     public async Task RewardModelModeWithTheCommittedPersRMScoresEachPreferenceWithItsOwnWeight()

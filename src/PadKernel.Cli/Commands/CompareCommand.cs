@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using PadKernel.Alignment;
+using PadKernel.Cli.Output;
 using PadKernel.Decoding;
 using PadKernel.Models;
 using PadKernel.Text;
@@ -34,15 +34,20 @@ internal static class CompareCommand
                 GenerationResult steered = PadDecoder.Generate(padRequest, cancellationToken);
 
                 (bool[] plainKept, bool[] steeredKept) = CommonTokens(plain.TokenIds, steered.TokenIds);
+
+                // Two columns of a rounded table take 7 characters of borders and padding; the text is wrapped here, at
+                // word boundaries, so the table never breaks a word.
+                int width = Math.Max(20, (context.Console.Profile.Width - 7) / 2);
                 var table = new Table().Border(TableBorder.Rounded)
-                    .AddColumn("without preference")
-                    .AddColumn(Markup.Escape("with " + GenerationArguments.Describe(preferences)));
+                    .AddColumn(new TableColumn("without preference") { Width = width })
+                    .AddColumn(new TableColumn(Markup.Escape("with " + GenerationArguments.Describe(preferences))) { Width = width });
+                string prompt = arguments.Prompt(parse);
                 table.AddRow(
-                    new Markup(Highlight(model.Tokenizer, plainRequest.Context[^1], plain.TokenIds, plainKept)),
-                    new Markup(Highlight(model.Tokenizer, padRequest.Context[^1], steered.TokenIds, steeredKept)));
+                    new Markup(Highlight(model.Tokenizer, prompt, plainRequest.Context[^1], plain.TokenIds, plainKept, width)),
+                    new Markup(Highlight(model.Tokenizer, prompt, padRequest.Context[^1], steered.TokenIds, steeredKept, width)));
                 context.Console.Write(table);
                 int differing = steeredKept.Count(k => !k);
-                context.Console.MarkupLine($"[yellow]highlighted[/]: tokens not shared with the other text ({differing} of {steered.TokenIds.Count} steered tokens).");
+                context.Console.MarkupLine($"[black on yellow]highlighted[/]: words with tokens not shared with the other text ({differing} of {steered.TokenIds.Count} steered tokens).");
                 return Task.FromResult(0);
             }
         });
@@ -84,16 +89,20 @@ internal static class CompareCommand
         return (leftKept, rightKept);
     }
 
-    private static string Highlight(ITokenizer tokenizer, int previousToken, IReadOnlyList<int> ids, bool[] kept)
+    private static string Highlight(ITokenizer tokenizer, string prompt, int previousToken, IReadOnlyList<int> ids, bool[] kept, int width)
     {
+        // Each text reads from the prompt's end (the last 200 characters of a long prompt).
         var decoder = new StreamingTextDecoder(tokenizer, previousToken);
-        var markup = new StringBuilder();
+        var pieces = new List<string>(ids.Count + 2) { prompt.Length > 200 ? "…" + prompt[^199..] : prompt };
+        var changed = new List<bool>(ids.Count + 2) { false };
         for (int i = 0; i < ids.Count; i++)
         {
-            string piece = Markup.Escape(decoder.Append(ids[i]).ToString());
-            markup.Append(kept[i] || piece.Length == 0 ? piece : $"[black on yellow]{piece}[/]");
+            pieces.Add(decoder.Append(ids[i]).ToString());
+            changed.Add(!kept[i]);
         }
 
-        return markup.Append(Markup.Escape(decoder.Flush().ToString())).ToString();
+        pieces.Add(decoder.Flush().ToString());
+        changed.Add(false);
+        return string.Join('\n', WordHighlighter.Lines(pieces, changed, width));
     }
 }

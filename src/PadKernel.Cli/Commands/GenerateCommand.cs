@@ -1,10 +1,13 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using PadKernel.Alignment;
 using PadKernel.Cli.Output;
 using PadKernel.Decoding;
 using PadKernel.Models;
+using Spectre.Console;
 
 namespace PadKernel.Cli.Commands;
 
@@ -14,8 +17,12 @@ internal static class GenerateCommand
     public static Command Create(CliContext context)
     {
         var arguments = new GenerationArguments();
-        var trace = new Option<bool>("--trace") { Description = "After the text, show for each step the base model's top token, the chosen token and every candidate's base logit, reward(s) and score." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object: ids, text and (with --trace) the trace." };
+        var trace = new Option<string?>("--trace")
+        {
+            Description = "After the text, show the steps where the reward changed the token ('--trace all': every step): the base model's top token, the chosen one and every candidate's base logit, reward(s) and score.",
+            Arity = ArgumentArity.ZeroOrOne,
+        }.Require(mode => mode is null or "changed" or "all", "takes 'all' (every step) or nothing (the steps the reward changed)");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (UTF-8): ids, text and (with --trace) the trace of every step." };
         var command = new Command("generate", "Generate text with PAD: the base model's top-k tokens re-scored by the preference reward.");
         arguments.AddTo(command);
         command.Options.Add(trace);
@@ -23,13 +30,23 @@ internal static class GenerateCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             bool asJson = parse.GetValue(json);
-            bool withTrace = parse.GetValue(trace);
+            OptionResult? traceResult = parse.GetResult(trace);
+            bool withTrace = traceResult is { Implicit: false };
+            bool allSteps = traceResult?.Tokens.Any(t => t.Value == "all") == true;
             IReadOnlyList<Preference> preferences = arguments.Preferences(parse);
             (ILanguageModel model, ILanguageModel? rewardModel) = arguments.LoadModels(parse, context);
             using (model)
             using (rewardModel)
             {
                 DecodeRequest request = arguments.Request(parse, model, rewardModel, preferences, withTrace);
+                string prompt = arguments.Prompt(parse);
+                if (!asJson)
+                {
+                    // The continuation reads as a text only after its beginning (bold on a terminal; never re-wrapped).
+                    bool ansi = context.Console.Profile.Capabilities.Ansi;
+                    await context.Output.WriteAsync(ansi ? $"\e[1m{prompt}\e[0m" : prompt);
+                }
+
                 var ids = new List<int>();
                 var text = new StringBuilder();
                 var steps = new List<PadStep>();
@@ -57,14 +74,19 @@ internal static class GenerateCommand
 
                 if (asJson)
                 {
-                    WriteJson(context.Output, model, arguments.Prompt(parse), preferences, request, ids, text.ToString(), finish, steps);
+                    WriteJson(context.Output, model, prompt, preferences, request, ids, text.ToString(), finish, steps);
                     return 0;
                 }
 
                 await context.Output.WriteLineAsync();
+                if (finish == FinishReason.Length)
+                {
+                    context.Console.MarkupLine($"[dim][[stopped at the {ids.Count}-token limit; --max-tokens sets it]][/]");
+                }
+
                 if (withTrace)
                 {
-                    TraceTable.Write(context.Console, model.Tokenizer, steps, preferences);
+                    TraceTable.Write(context.Console, model.Tokenizer, steps, preferences, allSteps);
                 }
 
                 return 0;
@@ -76,7 +98,8 @@ internal static class GenerateCommand
     private static void WriteJson(TextWriter output, ILanguageModel model, string prompt, IReadOnlyList<Preference> preferences, DecodeRequest request, List<int> ids, string text, FinishReason finish, List<PadStep> steps)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        // Readable UTF-8: quotes as \" and letters as themselves, not \u0022 or \u00E9 (the default encoder escapes for HTML).
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("model", model.Info.ModelId);
