@@ -80,6 +80,27 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Theory]
+    [InlineData("bench|-n|0", "--tokens must be at least 1 (got 0)")]
+    [InlineData("bench|--runs|0", "--runs must be at least 1 (got 0)")]
+    [InlineData("eval|--suite|SUITE|--out|OUT|-k|0", "--top-k takes comma-separated whole numbers ≥ 1")]
+    [InlineData("eval|--suite|SUITE|--out|OUT|--weights|1,x", "--weights takes comma-separated numbers ≥ 0")]
+    [InlineData("eval|--suite|SUITE|--out|OUT|--samples|0", "--samples must be at least 1 (got 0)")]
+    [InlineData("eval|--suite|SUITE|--out|OUT|-n|0", "--max-tokens must be at least 1 (got 0)")]
+    [InlineData("eval|--suite|SUITE|--out|OUT|-t|-1", "--temperature must be a number ≥ 0")]
+    [InlineData("eval|--suite|SUITE|--out|OUT|--prompts|0", "--prompts must be at least 1 (got 0)")]
+    public async Task OtherCommands_BadOptions_NameTheOption_WithoutDotNetNames(string args, string expected)
+    {
+        string suite = Path.Combine(TestData.RepositoryRoot, "samples", "suites", "stories.json");
+        (int code, _, string error) = await CliRun.InvokeAsync([.. args.Replace("SUITE", suite, StringComparison.Ordinal).Replace("OUT", _folder, StringComparison.Ordinal).Split('|')]);
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("('0')", error, StringComparison.Ordinal);
+        Assert.InRange(error.TrimEnd().Split('\n').Length, 1, 2);
+    }
+
+    [Theory]
     [InlineData("generate|--preferenc|x", "unknown option '--preferenc'; did you mean '--preference'?", "pad generate --help")]
     [InlineData("generate|--Max-Tokens|5", "unknown option '--Max-Tokens'; did you mean '--max-tokens'?", "pad generate --help")]
     [InlineData("genrate|-p|Hi", "unknown command 'genrate'; did you mean 'generate'?", "pad --help")]

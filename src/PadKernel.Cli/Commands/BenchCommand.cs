@@ -18,15 +18,17 @@ internal static class BenchCommand
     {
         var model = new Option<string?>("--model", "-m") { Description = "Model path or name (default: stories260K)." };
         var prompt = new Option<string>("--prompt", "-p") { Description = "Prompt to continue.", DefaultValueFactory = _ => "Once upon a time" };
-        var tokens = new Option<int>("--tokens", "-n") { Description = "Tokens per run (capped by the context length).", DefaultValueFactory = _ => 500 };
-        var runs = new Option<int>("--runs") { Description = "Timed runs per configuration; the median is reported.", DefaultValueFactory = _ => 5 };
+        var tokens = new Option<int>("--tokens", "-n") { Description = "Tokens per run (capped by the context length).", DefaultValueFactory = _ => 500 }
+            .Require(n => n >= 1, "must be at least 1");
+        var runs = new Option<int>("--runs") { Description = "Timed runs per configuration; the median is reported.", DefaultValueFactory = _ => 5 }
+            .Require(n => n >= 1, "must be at least 1");
         var command = new Command("bench", "Measure plain vs PAD decoding speed (greedy, end-of-sequence ignored so every run is the same length).")
         {
             model, prompt, tokens, runs,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            int runCount = Math.Max(1, parse.GetValue(runs));
+            int runCount = parse.GetValue(runs);
             using ILanguageModel loaded = context.Models.Load(parse.GetValue(model));
             string text = parse.GetRequiredValue(prompt);
             var padConfigurations = new (string Name, int Preferences)[] { ("plain", 0), ("PAD, 1 preference", 1), ("PAD, 3 preferences", 3) };

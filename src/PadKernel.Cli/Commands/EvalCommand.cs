@@ -21,17 +21,22 @@ internal static class EvalCommand
         var topK = new Option<string>("--top-k", "-k") { Description = "PAD candidate counts k, comma-separated.", DefaultValueFactory = _ => "10,20" };
         var rewardModel = new Option<string?>("--reward-model") { Description = "A personalized reward model (for stories260K: models/stories260K-persrm): adds PAD reward-model methods." };
         var fluencyModel = new Option<string?>("--fluency-model") { Description = "A second model whose perplexity of each continuation is reported beside the base model's, and used to match fluency when choosing w." };
-        var devPrompts = new Option<int?>("--dev-prompts") { Description = "The first N prompts choose PAD's w; the held-out comparison reports on the rest." };
+        var devPrompts = new Option<int?>("--dev-prompts") { Description = "The first N prompts choose PAD's w; the held-out comparison reports on the rest." }
+            .Require(n => n is null or >= 1, "must be at least 1");
         var judgeEndpoint = new Option<string?>("--judge-endpoint") { Description = "An OpenAI-compatible API base address (e.g. http://127.0.0.1:8080/v1): adds an LLM judge to every preference." };
         var judgeModel = new Option<string?>("--judge-model") { Description = "The model the judge endpoint serves (required with --judge-endpoint)." };
         var judgeKey = new Option<string?>("--judge-api-key") { Description = "The judge endpoint's API key (default: $OPENAI_API_KEY, else none)." };
         var allowCopying = new Option<bool>("--allow-copying") { Description = "Keep the judges' score for continuations that copy the preference or write meta-text (default: such text scores 0)." };
         var noMatched = new Option<bool>("--no-matched-prompting") { Description = "Leave out prompting sampled from PAD's top-k (the matched control)." };
-        var samples = new Option<int>("--samples") { Description = "Seeds per cell (needs --temperature > 0); the spread over seeds is reported.", DefaultValueFactory = _ => 1 };
-        var temperature = new Option<float>("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f };
+        var samples = new Option<int>("--samples") { Description = "Seeds per cell (needs --temperature > 0); the spread over seeds is reported.", DefaultValueFactory = _ => 1 }
+            .Require(n => n >= 1, "must be at least 1");
+        var temperature = new Option<float>("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy.", DefaultValueFactory = _ => 0f }
+            .Require(t => float.IsFinite(t) && t >= 0, "must be a number ≥ 0 (0 is greedy)");
         var seed = new Option<int>("--seed", "-s") { Description = "First seed; sample i uses seed + i.", DefaultValueFactory = _ => 1 };
-        var maxTokens = new Option<int>("--max-tokens", "-n") { Description = "Tokens per continuation.", DefaultValueFactory = _ => 64 };
-        var prompts = new Option<int?>("--prompts") { Description = "Use only the suite's first N prompts." };
+        var maxTokens = new Option<int>("--max-tokens", "-n") { Description = "Tokens per continuation.", DefaultValueFactory = _ => 64 }
+            .Require(n => n >= 1, "must be at least 1");
+        var prompts = new Option<int?>("--prompts") { Description = "Use only the suite's first N prompts." }
+            .Require(n => n is null or >= 1, "must be at least 1");
         var output = new Option<string>("--out", "-o") { Description = "Output folder: results.jsonl (resumable), summary.md, summary.csv, plot.svg, report.html.", Required = true };
         var command = new Command("eval", "Measure how well PAD follows preferences (judges) against how fluent it stays (perplexity, repetition), per weight and k, against base and preference prompting. Rerun the same command to resume.")
         {
@@ -43,8 +48,8 @@ internal static class EvalCommand
             EvalSuite loadedSuite = EvalSuiteLoader.Load(parse.GetRequiredValue(suite));
             var options = new EvalOptions
             {
-                Weights = ParseList(parse.GetValue(weights)!, "--weights", s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
-                TopKs = ParseList(parse.GetValue(topK)!, "--top-k", s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+                Weights = ParseList(parse.GetValue(weights)!, "--weights", s => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture), w => float.IsFinite(w) && w >= 0, "numbers ≥ 0, for example 0.5,1,2"),
+                TopKs = ParseList(parse.GetValue(topK)!, "--top-k", s => int.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), k => k >= 1, "whole numbers ≥ 1, for example 10,20"),
                 Samples = parse.GetValue(samples),
                 Temperature = parse.GetValue(temperature),
                 Seed = parse.GetValue(seed),
@@ -125,16 +130,21 @@ internal static class EvalCommand
         return command;
     }
 
-    private static List<T> ParseList<T>(string text, string option, Func<string, T> parse)
+    private static List<T> ParseList<T>(string text, string option, Func<string, T> parse, Func<T, bool> valid, string rule)
     {
+        List<T> values;
         try
         {
-            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).ToList();
+            values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(parse).ToList();
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new ArgumentException($"{option} takes comma-separated numbers, for example 0.5,1,2 (got '{text}').");
+            values = [];
         }
+
+        return values.Count > 0 && values.All(valid)
+            ? values
+            : throw new ArgumentException($"{option} takes comma-separated {rule} (got '{text}').");
     }
 
     private static IChatClient? CreateJudgeClient(string? endpoint, string? model, string? apiKey)
