@@ -43,19 +43,19 @@ using var spans = new ActivityListener
 };
 ActivitySource.AddActivityListener(spans);
 
-// One DI registration: the model (a singleton), preferences in SQLite, the user per scope, and the pipeline DI builds
-// around PadKernel's client in every scope. PadKernel puts personalization first, so the shared cache keys on the user
+// Two DI registrations: PadKernel (the model, a singleton; preferences in SQLite; the user per scope), and the model's
+// chat client, whose pipeline DI builds in every scope. PadKernel puts personalization first, so the shared cache keys on the user
 // and the preferences that apply: two users never share an answer, and a changed preference set is a new key.
 var services = new ServiceCollection();
 services.AddLogging(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new LineLoggerProvider(Console.WriteLine)));
 services.AddDistributedMemoryCache();
 services.AddPadKernel(o => o.AddModel("stories", modelFolder, m => m.MaxOutputTokens = 48))
     .AddModelLoader<Llama2cModelLoader>()
-    .UseSqlitePreferences(database)
-    .UseChatClientPipeline(pipeline => pipeline
-        .UseDistributedCache()
-        .UseLogging()
-        .UseOpenTelemetry(sourceName: TelemetrySource));
+    .UseSqlitePreferences(database);
+services.AddPadChatClient()
+    .UseDistributedCache()
+    .UseLogging()
+    .UseOpenTelemetry(sourceName: TelemetrySource);
 services.AddScoped<StoryAgent>();
 await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
 

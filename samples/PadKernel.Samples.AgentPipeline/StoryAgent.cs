@@ -5,7 +5,7 @@ namespace PadKernel.Samples.AgentPipeline;
 
 /// <summary>
 /// A small agent resolved per user scope: preference commands over the scope's IChatClient, which DI built as the
-/// pipeline configured with <c>UseChatClientPipeline</c> (personalization → cache → logging → telemetry → PadKernel).
+/// pipeline <c>AddPadChatClient().UseDistributedCache().UseLogging().UseOpenTelemetry()</c> registered (personalization → cache → logging → telemetry → PadKernel).
 /// </summary>
 public sealed class StoryAgent
 {

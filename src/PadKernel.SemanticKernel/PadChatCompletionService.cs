@@ -1,50 +1,41 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Services;
 using PadKernel.Extensions.AI;
-using PadKernel.Preferences;
 
 namespace PadKernel.SemanticKernel;
 
 /// <summary>
-/// The <see cref="IChatCompletionService"/> <c>AddPadChatCompletion</c> registers: one PadKernel model as a Semantic
-/// Kernel chat service (a singleton, safe to resolve from a root provider that validates scopes).
+/// A PadKernel chat pipeline as Semantic Kernel's <see cref="IChatCompletionService"/>: what <c>AddPadChatCompletion</c>
+/// registers (a singleton over one singleton pipeline, so it is safe to resolve from a root provider that validates scopes).
 /// </summary>
 /// <remarks>
-/// <para>Each call picks the client by the kernel it is given: a kernel resolved in a DI scope (for example
-/// <c>CreatePadUserScope(userId)</c>, or an ASP.NET Core request whose <see cref="IPadUserContext"/> is the signed-in
-/// user) uses that scope's model client, which applies the scope user's stored preferences; a kernel on the root
-/// provider uses a client bound to no user, which applies the stored preferences of the user named by
-/// <see cref="PadPromptExecutionSettings.User"/> (<c>pad_user</c>).</para>
+/// <para>Each call converts its settings once, at this edge, to <see cref="PadPromptExecutionSettings"/> (refusing an
+/// unknown or misplaced <c>pad_*</c> key by name), and acts for the user of the kernel's services: a kernel resolved in a
+/// user's scope (<c>CreatePadUserScope</c>, or a scope whose <see cref="IPadUserContext"/> names the signed-in user)
+/// applies that user's stored preferences and refuses <c>pad_user</c> naming someone else; a kernel on the root provider
+/// applies the preferences of the user named by <see cref="PadPromptExecutionSettings.User"/> (<c>pad_user</c>), if any.</para>
 /// <para>PadKernel's models do not call tools. Settings whose <see cref="PromptExecutionSettings.FunctionChoiceBehavior"/>
 /// requires a function call (<c>FunctionChoiceBehavior.Required()</c> with functions to offer) are refused with a
 /// <see cref="NotSupportedException"/> rather than answered without the call.</para>
 /// </remarks>
 public sealed class PadChatCompletionService : IChatCompletionService
 {
-    private readonly IServiceProvider _services;
-    private readonly Lazy<PadChatClient> _unboundClient;
+    private readonly IChatCompletionService _chat;
 
-    internal PadChatCompletionService(IServiceProvider services, string? modelName)
+    /// <summary>Initializes a new instance of the <see cref="PadChatCompletionService"/> class.</summary>
+    /// <param name="chatClient">A PadKernel pipeline (<c>PadModelRegistry.CreateChatClientBuilder(...)</c> built, or any <see cref="PadChatClient"/> pipeline).</param>
+    /// <param name="services">The container, for the kernel functions the chat client bridge offers as tools; optional.</param>
+    public PadChatCompletionService(IChatClient chatClient, IServiceProvider? services = null)
     {
-        _services = services;
-        PadModelRegistry registry = services.GetRequiredService<PadModelRegistry>();
-        string name = modelName ?? registry.DefaultModelName
-            ?? throw new InvalidOperationException("No PadKernel model is configured: add one with AddPadKernel(o => o.AddModel(...)) or the PadKernel configuration section before AddPadChatCompletion.");
-        if (!registry.ModelNames.Contains(name, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"AddPadChatCompletion names model '{name}', which is not configured. Configured: {string.Join(", ", registry.ModelNames)}.");
-        }
-
-        ModelName = name;
-        Attributes = new Dictionary<string, object?> { [AIServiceExtensions.ModelIdKey] = name };
-        _unboundClient = new Lazy<PadChatClient>(
-            () => new PadChatClient(registry.GetModel(name), registry.GetClientOptions(name), services.GetService<IPreferenceStore>(), null, Logger(services)),
-            LazyThreadSafetyMode.ExecutionAndPublication);
+        ArgumentNullException.ThrowIfNull(chatClient);
+        ModelName = chatClient.GetService<ChatClientMetadata>()?.DefaultModelId
+            ?? throw new ArgumentException("The chat client reports no model id (ChatClientMetadata); pass a PadKernel pipeline.", nameof(chatClient));
+        Attributes = new Dictionary<string, object?> { [AIServiceExtensions.ModelIdKey] = ModelName };
+        _chat = chatClient.AsChatCompletionService(services);
     }
 
     /// <summary>Gets the name of the PadKernel model this service generates with (also its model id).</summary>
@@ -53,74 +44,54 @@ public sealed class PadChatCompletionService : IChatCompletionService
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> Attributes { get; }
 
-    /// <summary>Gets the model's chat client bound to no user (what the keyed <see cref="IChatClient"/> of the service id resolves to).</summary>
-    internal PadChatClient UnboundClient => _unboundClient.Value;
-
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The PadKernel settings are invalid (for example an unknown <c>pad_*</c> key).</exception>
+    /// <exception cref="ArgumentException">The PadKernel settings are invalid (for example an unknown <c>pad_*</c> key), or name another user than the kernel's scope.</exception>
     /// <exception cref="NotSupportedException">The settings require a function call.</exception>
     public Task<IReadOnlyList<ChatMessageContent>> GetChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chatHistory);
-        return PrepareClient(executionSettings, kernel).GetChatMessageContentsAsync(chatHistory, executionSettings, kernel, cancellationToken);
+        return _chat.GetChatMessageContentsAsync(chatHistory, Prepare(executionSettings, kernel), kernel, cancellationToken);
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The PadKernel settings are invalid (for example an unknown <c>pad_*</c> key).</exception>
+    /// <exception cref="ArgumentException">The PadKernel settings are invalid, or name another user than the kernel's scope.</exception>
     /// <exception cref="NotSupportedException">The settings require a function call.</exception>
     public async IAsyncEnumerable<StreamingChatMessageContent> GetStreamingChatMessageContentsAsync(
         ChatHistory chatHistory, PromptExecutionSettings? executionSettings = null, Kernel? kernel = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chatHistory);
-        IChatCompletionService client = PrepareClient(executionSettings, kernel);
-        await foreach (StreamingChatMessageContent update in client.GetStreamingChatMessageContentsAsync(chatHistory, executionSettings, kernel, cancellationToken).ConfigureAwait(false))
+        PadPromptExecutionSettings settings = Prepare(executionSettings, kernel);
+        await foreach (StreamingChatMessageContent update in _chat.GetStreamingChatMessageContentsAsync(chatHistory, settings, kernel, cancellationToken).ConfigureAwait(false))
         {
             yield return update;
         }
     }
 
-    private IChatCompletionService PrepareClient(PromptExecutionSettings? executionSettings, Kernel? kernel)
+    private PadPromptExecutionSettings Prepare(PromptExecutionSettings? executionSettings, Kernel? kernel)
     {
-        if (executionSettings is PadPromptExecutionSettings pad)
-        {
-            pad.ThrowIfInvalidExtensionData();
-        }
-
-        if (executionSettings?.FunctionChoiceBehavior is not null
-            && executionSettings.ToChatOptions(kernel) is { Tools.Count: > 0, ToolMode: RequiredChatToolMode })
+        PadPromptExecutionSettings settings = PadPromptExecutionSettings.FromExecutionSettings(executionSettings);
+        if (settings.FunctionChoiceBehavior is not null
+            && settings.ToChatOptions(kernel) is { Tools.Count: > 0, ToolMode: RequiredChatToolMode })
         {
             throw new NotSupportedException(
                 $"FunctionChoiceBehavior.Required() asks PadKernel model '{ModelName}' to call a function, but PadKernel models do not call tools. " +
                 "Invoke the functions from the app, or route tool calls to a tool-calling model with another service id.");
         }
 
-        return ClientFor(kernel).AsChatCompletionService(_services);
-    }
-
-    private IChatClient ClientFor(Kernel? kernel)
-    {
-        // A kernel on the provider this singleton came from (the root) has no user scope, and a root provider that
-        // validates scopes refuses scoped services; any other provider is a scope, whose model client acts for its user.
-        IServiceProvider? services = kernel?.Services;
-        if (services is null || ReferenceEquals(services.GetService<IServiceProvider>() ?? services, _services))
+        // The user the kernel's services act for (its scope's); the pipeline itself serves any user named per request.
+        if (kernel?.Services.GetService<IPadUserContext>()?.UserId is not { } user)
         {
-            return UnboundClient;
+            return settings;
         }
 
-        PadChatClient unbound = UnboundClient;
-        if (services.GetService<IPadUserContext>() is not { UserId: not null } user)
+        if (settings.User is not null && !string.Equals(settings.User, user, StringComparison.Ordinal))
         {
-            return unbound;
+            throw new ArgumentException($"'{PadOptionKeys.User}' names user '{settings.User}' but this kernel acts for another user.", PadOptionKeys.User);
         }
 
-        // The scope's keyed model client (with whatever the app configured around it) when it acts for this user;
-        // otherwise, for example when the model's name was not known to AddPadKernel, a client bound to the user here.
-        return services.GetKeyedService<IChatClient>(ModelName) is { } scoped && ReferenceEquals(scoped.GetService<IPadUserContext>(), user)
-            ? scoped
-            : new PadChatClient(unbound.Model, unbound.GetService<PadChatClientOptions>(), _services.GetService<IPreferenceStore>(), user, Logger(_services));
+        var bound = (PadPromptExecutionSettings)settings.Clone();
+        bound.User = user;
+        return bound;
     }
-
-    // The app's logging, so that a request whose tools are not called (FunctionChoiceBehavior.Auto) is logged, never silent.
-    private static ILogger? Logger(IServiceProvider services) => services.GetService<ILoggerFactory>()?.CreateLogger<PadChatClient>();
 }

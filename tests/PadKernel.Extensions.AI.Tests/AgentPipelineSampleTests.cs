@@ -5,7 +5,7 @@ namespace PadKernel.Extensions.AI.Tests;
 public sealed class AgentPipelineSampleTests
 {
     [Fact]
-    public async Task The_sample_runs_on_the_story_model_and_each_user_gets_a_different_story()
+    public async Task AgentPipelineSample_Run_GivesEachUserADifferentStory()
     {
         // The sample's exit code is 0 only when both users' stories differ from the guest's.
         MethodInfo main = typeof(Samples.AgentPipeline.StoryAgent).Assembly.EntryPoint!;

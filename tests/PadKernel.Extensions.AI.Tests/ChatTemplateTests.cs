@@ -16,9 +16,9 @@ public sealed class ChatTemplateTests
     ];
 
     [Fact]
-    public void ChatML_renders_the_documented_format()
+    public void ChatML_Render_WritesTheDocumentedFormat()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         string shown = tokenizer.Show(ChatTemplate.ChatML.Render(Conversation).Encode(tokenizer, -1));
         Assert.Equal(
             "⟨<|im_start|>⟩system\nYou are kind.⟨<|im_end|>⟩\n⟨<|im_start|>⟩user\nHi⟨<|im_end|>⟩\n⟨<|im_start|>⟩assistant\nHello!⟨<|im_end|>⟩\n" +
@@ -27,9 +27,9 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
-    public void Llama2_renders_system_block_and_turns_with_bos()
+    public void Llama2_Render_WritesSystemBlockAndTurnsWithBos()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         string shown = tokenizer.Show(ChatTemplate.Llama2.Render(Conversation).Encode(tokenizer, tokenizer.Id("<s>")));
         Assert.Equal(
             "⟨<s>⟩⟨[INST]⟩ <<SYS>>\nYou are kind.\n<</SYS>>\n\nHi ⟨[/INST]⟩ Hello! ⟨</s>⟩⟨<s>⟩⟨[INST]⟩ Tell me a story. ⟨[/INST]⟩",
@@ -37,26 +37,26 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
-    public void Llama2_markers_are_text_when_the_tokenizer_has_no_such_control_tokens()
+    public void Llama2_TokenizerWithoutMarkerTokens_EncodesMarkersAsText()
     {
         // The Llama-2 tokenizer has <s> and </s> but writes [INST] as text.
-        var tokenizer = new ByteTokenizer("<s>", "</s>");
+        var tokenizer = new SpecialTokenTokenizer("<s>", "</s>");
         string shown = tokenizer.Show(ChatTemplate.Llama2.Render([new(PromptRole.User, "Hi")]).Encode(tokenizer, tokenizer.Id("<s>")));
         Assert.Equal("⟨<s>⟩[INST] Hi [/INST]", shown);
     }
 
     [Fact]
-    public void Mistral_puts_system_text_before_the_first_user_message()
+    public void Mistral_Render_PutsSystemTextBeforeTheFirstUserMessage()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         string shown = tokenizer.Show(ChatTemplate.Mistral.Render(Conversation).Encode(tokenizer, tokenizer.Id("<s>")));
         Assert.Equal("⟨<s>⟩⟨[INST]⟩ You are kind.\n\nHi ⟨[/INST]⟩ Hello!⟨</s>⟩⟨[INST]⟩ Tell me a story. ⟨[/INST]⟩", shown);
     }
 
     [Fact]
-    public void Llama3_renders_headers_and_eot()
+    public void Llama3_Render_WritesHeadersAndEot()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         string shown = tokenizer.Show(ChatTemplate.Llama3.Render([new(PromptRole.System, "S"), new(PromptRole.User, "U")]).Encode(tokenizer, -1));
         Assert.Equal(
             "⟨<|start_header_id|>⟩system⟨<|end_header_id|>⟩\n\nS⟨<|eot_id|>⟩⟨<|start_header_id|>⟩user⟨<|end_header_id|>⟩\n\nU⟨<|eot_id|>⟩⟨<|start_header_id|>⟩assistant⟨<|end_header_id|>⟩\n\n",
@@ -64,9 +64,9 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
-    public void Phi3_and_Zephyr_differ_in_their_end_of_turn_token()
+    public void Phi3AndZephyr_EndOfTurn_Differ()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         PromptMessage[] messages = [new(PromptRole.System, "S"), new(PromptRole.User, "U")];
         Assert.Equal("⟨<|system|>⟩\nS⟨<|end|>⟩\n⟨<|user|>⟩\nU⟨<|end|>⟩\n⟨<|assistant|>⟩\n", tokenizer.Show(ChatTemplate.Phi3.Render(messages).Encode(tokenizer, -1)));
         Assert.Equal("⟨<|system|>⟩\nS⟨</s>⟩\n⟨<|user|>⟩\nU⟨</s>⟩\n⟨<|assistant|>⟩\n", tokenizer.Show(ChatTemplate.Zephyr.Render(messages).Encode(tokenizer, -1)));
@@ -75,9 +75,9 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
-    public void Raw_continues_the_last_user_message_with_system_text_before_it()
+    public void Raw_Render_ContinuesTheLastUserMessageAfterSystemText()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         Assert.Equal("⟨<s>⟩You are kind.\n\nTell me a story.", tokenizer.Show(ChatTemplate.Raw.Render(Conversation).Encode(tokenizer, tokenizer.Id("<s>"))));
         Assert.Equal("Once", tokenizer.Show(ChatTemplate.Raw.Render([new(PromptRole.User, "Once")]).Encode(tokenizer, -1)));
     }
@@ -90,10 +90,10 @@ public sealed class ChatTemplateTests
     [InlineData("phi3")]
     [InlineData("zephyr")]
     [InlineData("raw")]
-    public void Preference_text_never_becomes_a_control_token(string name)
+    public void AnyTemplate_HostilePreferenceText_NeverBecomesAControlToken(string name)
     {
         ChatTemplate template = ChatTemplate.FromName(name);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new SpecialTokenTokenizer();
         PromptMessage[] plain = [new(PromptRole.User, "Tell me a story.")];
         IReadOnlyList<PromptMessage> withPreference = ChatRequestFactory.WithInstruction(plain, Hostile);
 
@@ -108,21 +108,21 @@ public sealed class ChatTemplateTests
     }
 
     [Fact]
-    public void A_required_control_token_the_tokenizer_lacks_is_a_clear_error()
+    public void Encode_RequiredControlTokenMissing_ThrowsNamingIt()
     {
-        var tokenizer = new ByteTokenizer("<s>", "</s>");
+        var tokenizer = new SpecialTokenTokenizer("<s>", "</s>");
         var error = Assert.Throws<PadKernelException>(() => ChatTemplate.ChatML.Render([new(PromptRole.User, "Hi")]).Encode(tokenizer, -1));
         Assert.Contains("<|im_start|>", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_conversation_without_a_user_message_is_rejected()
+    public void Render_NoUserMessage_Throws()
     {
         Assert.Throws<ArgumentException>(() => ChatTemplate.ChatML.Render([new(PromptRole.System, "S")]));
     }
 
     [Fact]
-    public void Templates_are_found_by_name_in_common_spellings()
+    public void FromName_CommonSpellings_FindTheTemplate()
     {
         Assert.Same(ChatTemplate.ChatML, ChatTemplate.FromName("chat-ml"));
         Assert.Same(ChatTemplate.Llama2, ChatTemplate.FromName("Llama-2"));

@@ -13,14 +13,10 @@ public sealed class ConcurrencyTests
     ];
 
     [Fact]
-    public async Task Sixteen_concurrent_streams_with_different_preferences_equal_the_same_requests_run_alone()
+    public async Task GetStreamingResponse_SixteenConcurrentStreams_EachEqualsTheSameRequestRunAlone()
     {
         var client = new PadChatClient(StoryModel.Model);
-        ChatOptions OptionsFor(int i) => new()
-        {
-            MaxOutputTokens = 48,
-            AdditionalProperties = new() { ["pad_preferences"] = Preferences[i], ["pad_weight"] = 1.0 + (i % 4) },
-        };
+        ChatOptions OptionsFor(int i) => new ChatOptions { MaxOutputTokens = 48 }.WithPadPreferences(new PadPreference(Preferences[i], 1f + (i % 4)));
         string PromptFor(int i) => i % 2 == 0 ? "Once upon a time" : "Lily went to the park";
 
         var alone = new string[Preferences.Length];

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PadKernel.Alignment;
 using PadKernel.Llama2c;
 using PadKernel.Models;
 using PadKernel.Preferences;
@@ -15,7 +16,7 @@ public sealed class DependencyInjectionTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("padkernel-di-").FullName;
 
     [Fact]
-    public async Task Configuration_section_registers_models_clients_and_sqlite_preferences()
+    public async Task AddPadKernel_ConfigurationSection_RegistersModelsClientsAndSqlitePreferences()
     {
         string settings = Path.Combine(_folder, "appsettings.json");
         string database = Path.Combine(_folder, "prefs.db");
@@ -35,6 +36,8 @@ public sealed class DependencyInjectionTests : IDisposable
 
         var services = new ServiceCollection();
         services.AddPadKernel(configuration).AddModelLoader<Llama2cModelLoader>().UseSqlitePreferences();
+        services.AddPadChatClient();
+        services.AddKeyedPadChatClient("short");
         await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 
         // Models are singletons: the default and the keyed one are the same instance.
@@ -68,17 +71,18 @@ public sealed class DependencyInjectionTests : IDisposable
         var plain = new PadChatClient(model);
         Assert.Equal((await plain.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 24 })).Text, bobText);
         Assert.Equal(
-            (await plain.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 24, AdditionalProperties = new() { ["pad_preferences"] = Dog, ["pad_weight"] = 4.0 } })).Text,
+            (await plain.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 24 }.WithPadPreferences(new PadPreference(Dog, 4f)))).Text,
             aliceText);
         Assert.NotEqual(aliceText, bobText);
     }
 
     [Fact]
-    public async Task Code_options_preference_tools_in_a_scope_change_what_that_users_client_generates()
+    public async Task PreferenceTools_InAUsersScope_ChangeWhatThatUsersClientGenerates()
     {
         var services = new ServiceCollection();
         services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.MaxOutputTokens = 24))
             .AddModelLoader(new Llama2cModelLoader());
+        services.AddPadChatClient();
         await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
 
         using IServiceScope scope = provider.CreatePadUserScope("carol");
@@ -95,23 +99,46 @@ public sealed class DependencyInjectionTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_factory_and_the_root_client_with_pad_user_work_without_scopes()
+    public async Task AddPadChatClient_Singleton_ServesAnyUserNamedPerRequestFromAValidatingRoot()
     {
         var services = new ServiceCollection();
         services.AddPadKernel(o => o.AddModel("shared", _ => StoryModel.Load()));
-        await using ServiceProvider provider = services.BuildServiceProvider();
+        services.AddPadChatClient(lifetime: ServiceLifetime.Singleton);
+        await using ServiceProvider provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         await provider.GetRequiredService<IPreferenceStore>().SetAsync("erin", Dog, 4f);
 
-        // Semantic Kernel resolves IChatClient from the root provider: the user then travels as pad_user.
         IChatClient root = provider.GetRequiredService<IChatClient>();
-        var options = new ChatOptions { MaxOutputTokens = 20, AdditionalProperties = new() { ["pad_user"] = "erin" } };
-        string withUser = (await root.GetResponseAsync(Prompt, options)).Text;
+        string withUser = (await root.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 20 }.WithPadUser("erin"))).Text;
         string plain = (await root.GetResponseAsync(Prompt, new ChatOptions { MaxOutputTokens = 20 })).Text;
         Assert.NotEqual(plain, withUser);
+
+        // One pipeline for the app: a scope gets the same instance.
+        using IServiceScope scope = provider.CreateScope();
+        Assert.Same(root, scope.ServiceProvider.GetRequiredService<IChatClient>());
     }
 
     [Fact]
-    public async Task A_configured_reward_model_and_mode_apply_to_the_models_client()
+    public async Task AddPadKernel_ModelAddedLaterThroughConfigure_GetsItsClientAndModelEverywhere()
+    {
+        int runs = 0;
+        var services = new ServiceCollection();
+        services.AddPadKernel(_ => runs++).AddModelLoader<Llama2cModelLoader>();
+        services.AddPadChatClient();
+        services.AddKeyedPadChatClient("late");
+        services.Configure<PadKernelOptions>(o => o.AddModel("late", TestData.StoriesFolder, m => m.MaxOutputTokens = 6));
+        await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
+
+        // The delegate is deferred, like any Configure: nothing ran while registering.
+        Assert.Equal(0, runs);
+        using IServiceScope scope = provider.CreatePadUserScope("alice");
+        Assert.Equal(6, (await scope.ServiceProvider.GetRequiredService<IChatClient>().GetResponseAsync(Prompt)).Usage!.OutputTokenCount);
+        Assert.Equal("late", scope.ServiceProvider.GetRequiredKeyedService<IChatClient>("late").GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Same(provider.GetRequiredService<ILanguageModel>(), provider.GetRequiredKeyedService<ILanguageModel>("late"));
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task AddPadKernel_ConfiguredRewardModelAndMode_ApplyToTheModelsClient()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -124,22 +151,23 @@ public sealed class DependencyInjectionTests : IDisposable
         }).Build();
         var services = new ServiceCollection();
         services.AddPadKernel(configuration).AddModelLoader<Llama2cModelLoader>();
+        services.AddPadChatClient(lifetime: ServiceLifetime.Singleton);
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         IChatClient client = provider.GetRequiredService<IChatClient>();
         PadChatClientOptions options = client.GetService<PadChatClientOptions>()!;
         Assert.Same(provider.GetRequiredKeyedService<ILanguageModel>("persrm"), options.RewardModel);
-        Assert.Equal(Alignment.RewardMode.RewardModel, options.DefaultMode);
+        Assert.Equal(RewardMode.RewardModel, options.Defaults.Mode);
 
-        var chat = new ChatOptions { AdditionalProperties = new() { ["pad_preferences"] = Dog } };
-        Alignment.DecodeRequest request = await ((PadChatClient)client).CreateDecodeRequestAsync([new ChatMessage(ChatRole.User, Prompt)], chat);
-        Assert.Equal(Alignment.PadPrompts.Encode(options.RewardModel!, Alignment.PadPrompts.SelfContrastText(Dog, Prompt)), Assert.Single(request.Rewards).Context);
+        ChatOptions chat = new ChatOptions().WithPadPreferences(Dog);
+        DecodeRequest request = client.GetService<PadChatClient>()!.CreateDecodeRequest([new ChatMessage(ChatRole.User, Prompt)], chat);
+        Assert.Equal(PadPrompts.Encode(options.RewardModel!, PadPrompts.SelfContrastText(Dog, Prompt)), Assert.Single(request.Rewards).Context);
         Assert.Same(options.RewardModel, request.Rewards[0].Model);
         Assert.Equal(20, (await client.GetResponseAsync(Prompt, chat)).Usage!.OutputTokenCount);
     }
 
     [Fact]
-    public void Missing_models_and_loaders_are_clear_errors()
+    public void AddPadKernel_MissingModelsLoadersOrBadDefaults_AreClearErrors()
     {
         var none = new ServiceCollection();
         none.AddPadKernel();
@@ -152,9 +180,17 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Contains("AddModelLoader", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredService<ILanguageModel>()).Message, StringComparison.Ordinal);
         Assert.Contains("'nope'", Assert.Throws<InvalidOperationException>(() => withoutLoader.GetRequiredService<PadModelRegistry>().GetModel("nope")).Message, StringComparison.Ordinal);
 
-        // Keyed services exist for configured model names only: any other key finds nothing, as for any unregistered service.
+        // Keyed models exist for configured names only: any other key finds nothing, as for any unregistered service.
         Assert.Null(withoutLoader.GetKeyedService<ILanguageModel>("nope"));
         Assert.Null(withoutLoader.GetKeyedService<IChatClient>("nope"));
+
+        // A default out of range names its configuration path when the client is built.
+        var bad = new ServiceCollection();
+        bad.AddPadKernel(o => o.AddModel("stories", _ => StoryModel.Load(), m => m.PadTopK = 0));
+        bad.AddPadChatClient(lifetime: ServiceLifetime.Singleton);
+        using ServiceProvider badProvider = bad.BuildServiceProvider();
+        ArgumentException error = Assert.ThrowsAny<ArgumentException>(() => badProvider.GetRequiredService<IChatClient>());
+        Assert.Equal("PadKernel:Models:stories:PadTopK", error.ParamName);
     }
 
     public void Dispose()
@@ -167,23 +203,24 @@ public sealed class DependencyInjectionTests : IDisposable
 public sealed class SemanticKernelServiceLookupTests
 {
     [Fact]
-    public async Task Enumerating_every_registered_key_finds_a_working_PadKernel_client()
+    public async Task GetKeyedServices_EveryRegisteredKey_FindsOnlyWorkingPadKernelClients()
     {
         // Semantic Kernel's Kernel.GetAllServices<T>() (dotnet/src/SemanticKernel.Abstractions/Kernel.cs) asks the provider for
         // GetKeyedServices<T>(key) of every key registered for T, null included, and takes the last one when no service id
-        // is given (OrderedAIServiceSelector). PadKernel registers its keyed client per model name, never KeyedService.AnyKey,
-        // which would answer every other connector's key too (tests/PadKernel.SemanticKernel.Tests run this on the real SK).
+        // is given (OrderedAIServiceSelector). PadKernel registers a chat client per AddPadChatClient call, never under
+        // KeyedService.AnyKey, which would answer every other connector's key too (tests/PadKernel.SemanticKernel.Tests
+        // run this on the real SK).
         var services = new ServiceCollection();
         services.AddPadKernel(o => o.AddModel("stories", _ => StoryModel.Load(), m => m.MaxOutputTokens = 5));
+        services.AddPadChatClient(lifetime: ServiceLifetime.Singleton);
+        services.AddKeyedPadChatClient("stories", lifetime: ServiceLifetime.Singleton);
         HashSet<object?> keys = services.Where(d => d.ServiceType == typeof(IChatClient)).Select(d => d.ServiceKey).ToHashSet();
         await using ServiceProvider provider = services.BuildServiceProvider();
 
-        Assert.Contains(null, keys);
-        Assert.Contains("stories", keys);
-        Assert.DoesNotContain(KeyedService.AnyKey, keys);
+        Assert.Equal([null, "stories"], keys);
         IChatClient[] all = keys.SelectMany(key => provider.GetKeyedServices<IChatClient>(key)).ToArray();
-        Assert.NotEmpty(all);
-        Assert.All(all, c => Assert.IsType<PadChatClient>(c));
+        Assert.Equal(2, all.Length);
+        Assert.All(all, c => Assert.IsType<PadPersonalizationChatClient>(c));
         Assert.Equal("stories", all[^1].GetService<ChatClientMetadata>()!.DefaultModelId);
         Assert.NotEmpty((await all[^1].GetResponseAsync("Once upon a time")).Text);
     }

@@ -14,14 +14,14 @@ namespace PadKernel.Extensions.AI.Tests;
 public sealed class EndOfTurnTests
 {
     [Fact]
-    public async Task Generation_stops_at_the_templates_end_of_turn_token()
+    public async Task GetResponse_TemplatesEndOfTurnToken_StopsGeneration()
     {
         var chat = new ChatDressedModel(StoryModel.Model);
         var client = new PadChatClient(chat);
         Assert.Same(ChatTemplate.ChatML, client.ChatTemplate);
 
         ChatOptions options = new() { MaxOutputTokens = 60 };
-        DecodeRequest request = await client.CreateDecodeRequestAsync([new ChatMessage(ChatRole.User, "Once upon a time")], options);
+        DecodeRequest request = client.CreateDecodeRequest([new ChatMessage(ChatRole.User, "Once upon a time")], options);
         Assert.Equal([chat.DotId], request.Options.StopTokenIds);
 
         // The same context decoded without the end-of-turn stop runs past the first ".".

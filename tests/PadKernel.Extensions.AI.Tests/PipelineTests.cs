@@ -30,7 +30,7 @@ public sealed class PipelineTests
 
     [Theory]
     [MemberData(nameof(Streaming))]
-    public async Task Through_the_DI_hook_a_shared_cache_keeps_users_and_preference_sets_apart(bool streaming)
+    public async Task AddPadChatClient_SharedCache_KeepsUsersAndPreferenceSetsApart(bool streaming)
     {
         var cache = NewCache();
         var misses = new CallCounter();
@@ -41,7 +41,7 @@ public sealed class PipelineTests
 
     [Theory]
     [MemberData(nameof(Streaming))]
-    public async Task A_hand_built_pipeline_around_the_scoped_client_needs_only_UsePadPersonalization_first(bool streaming)
+    public async Task UsePadPersonalization_HandBuiltCachePipeline_KeepsUsersAndPreferenceSetsApart(bool streaming)
     {
         var cache = NewCache();
         var misses = new CallCounter();
@@ -51,7 +51,7 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task A_hand_built_cache_around_the_hooked_client_is_isolated_too()
+    public async Task UsePadPersonalization_HandBuiltCacheAroundARegisteredPipeline_IsIsolatedToo()
     {
         var misses = new CallCounter();
         await using ServiceProvider provider = Provider(b => b.UseDistributedCache(NewCache()));
@@ -60,7 +60,7 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task The_hook_builds_default_and_keyed_clients_per_scope_and_its_stages_get_the_scopes_services()
+    public async Task AddPadChatClient_DefaultAndKeyed_BuildPerScopeWithTheScopesServices()
     {
         var seen = new List<(string? ScopeUser, object? OptionsUser)>();
         await using ServiceProvider provider = Provider(b => b.Use((inner, services) =>
@@ -84,7 +84,7 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task Without_the_personalization_stage_the_shared_cache_would_leak_which_is_why_it_comes_first()
+    public async Task UseDistributedCache_OutsideThePersonalizationStage_LeaksBetweenUsers()
     {
         // The hazard the stage exists for, shown on the same setup: a cache keyed on the options as the app passed them.
         var cache = NewCache();
@@ -100,14 +100,15 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task Personalization_writes_user_resolved_preferences_and_hash_into_a_copy_of_the_options()
+    public async Task UsePadPersonalization_Request_WritesUserResolvedSetAndHashIntoACopyOfTheOptions()
     {
         var store = new InMemoryPreferenceStore();
         await store.SetAsync("alice", Dog, 4f);
-        var client = new PadChatClient(StoryModel.Model, new PadChatClientOptions { MaxOutputTokens = 8 }, store, new PadUserContext("alice"));
+        var client = new PadChatClient(StoryModel.Model, new PadChatClientOptions { Defaults = { MaxOutputTokens = 8 } });
+        var resolver = new PadPreferenceResolver(store);
         var seen = new List<ChatOptions?>();
         IChatClient pipeline = client.AsBuilder()
-            .UsePadPersonalization()
+            .UsePadPersonalization(resolver, new PadUserContext("alice"))
             .Use((messages, options, next, cancellationToken) =>
             {
                 seen.Add(options);
@@ -115,53 +116,59 @@ public sealed class PipelineTests
             })
             .Build();
 
-        var given = new ChatOptions { AdditionalProperties = new() { ["pad_preferences"] = new Preference(Sad, 2f), ["app_key"] = 1 } };
+        ChatOptions given = new ChatOptions { AdditionalProperties = new() { ["app_key"] = 1 } }.WithPadPreferences(new PadPreference(Sad, 2f));
         string viaPipeline = (await pipeline.GetResponseAsync(Prompt, given)).Text;
 
         // The caller's options are untouched.
-        Assert.Equal(new[] { "pad_preferences", "app_key" }, given.AdditionalProperties.Keys);
+        Assert.Equal(new[] { "app_key", "pad_preferences" }, given.AdditionalProperties!.Keys);
         ChatOptions personalized = Assert.Single(seen)!;
         Assert.NotSame(given, personalized);
         Assert.Equal("alice", personalized.AdditionalProperties![PadOptionKeys.User]);
         Assert.Equal(1, personalized.AdditionalProperties["app_key"]);
-        PadRequestOptions parsed = PadRequestOptions.Parse(personalized.AdditionalProperties);
-        Assert.Equal(new[] { new Preference(Dog, 4f), new Preference(Sad, 2f) }, parsed.ResolvedPreferences);
-        Assert.Equal(await client.ResolvePreferencesAsync(given), parsed.ResolvedPreferences);
-        Assert.Matches("^[0-9a-f]{32}$", parsed.PreferencesHash);
+        PadResolvedPreferences resolved = personalized.GetPadResolvedPreferences()!;
+        Assert.Equal([new PadResolvedPreference(Dog, 4f, "stored"), new PadResolvedPreference(Sad, 2f, "request")], resolved.Preferences);
+        Assert.Matches("^[0-9a-f]{32}$", resolved.Hash);
 
         // The hash follows the set: another weight, another hash; the same set, the same hash.
-        ChatOptions again = await client.PersonalizeAsync(given);
-        Assert.Equal(parsed.PreferencesHash, again.AdditionalProperties![PadOptionKeys.PreferencesHash]);
+        ChatOptions again = await resolver.PersonalizeAsync(given, "alice");
+        Assert.Equal(resolved.Hash, again.AdditionalProperties![PadOptionKeys.PreferencesHash]);
         await store.SetAsync("alice", Dog, 3f);
-        Assert.NotEqual(parsed.PreferencesHash, (await client.PersonalizeAsync(given)).AdditionalProperties![PadOptionKeys.PreferencesHash]);
+        Assert.NotEqual(resolved.Hash, (await resolver.PersonalizeAsync(given, "alice")).AdditionalProperties![PadOptionKeys.PreferencesHash]);
 
         // Personalized options pass a second stage unchanged, and the client applies exactly the resolved set.
-        Assert.Same(personalized, await client.PersonalizeAsync(personalized));
+        Assert.Same(personalized, await resolver.PersonalizeAsync(personalized, "alice"));
         Assert.Equal(viaPipeline, (await client.GetResponseAsync(Prompt, personalized)).Text);
         Assert.NotEqual(viaPipeline, (await client.GetResponseAsync(Prompt, given)).Text);
 
         // A stage never writes another user in.
-        var mallory = new ChatOptions { AdditionalProperties = new() { ["pad_user"] = "mallory" } };
-        Assert.Equal("pad_user", (await Assert.ThrowsAsync<ArgumentException>(() => pipeline.GetResponseAsync(Prompt, mallory))).ParamName);
+        Assert.Equal("pad_user", (await Assert.ThrowsAsync<ArgumentException>(() => pipeline.GetResponseAsync(Prompt, new ChatOptions().WithPadUser("mallory")))).ParamName);
     }
 
     [Fact]
-    public void UsePadPersonalization_without_a_PadChatClient_inside_is_a_clear_error()
+    public async Task UsePadPersonalization_AroundAnyChatClient_PersonalizesWithoutFindingTheLeaf()
     {
-        using IChatClient other = new ChatClientBuilder(new AnonymousChatClient()).Build();
-        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => other.AsBuilder().UsePadPersonalization().Build());
-        Assert.Contains("PadChatClient", error.Message, StringComparison.Ordinal);
+        // The stage depends on the resolver only: an app's own client (or a remote PadKernel) gets the resolved set too.
+        var store = new InMemoryPreferenceStore();
+        await store.SetAsync("alice", Dog, 4f);
+        var seen = new List<ChatOptions?>();
+        using IChatClient pipeline = new AnonymousChatClient(seen.Add).AsBuilder()
+            .UsePadPersonalization(new PadPreferenceResolver(store), new PadUserContext("alice"))
+            .Build();
+
+        await pipeline.GetResponseAsync(Prompt);
+
+        Assert.Equal(Dog, Assert.Single(Assert.Single(seen).GetPadResolvedPreferences()!.Preferences).Text);
     }
 
     [Fact]
-    public async Task Tools_that_must_be_called_are_refused_through_function_invocation_in_both_pipelines()
+    public async Task GetResponse_RequiredTools_AreRefusedThroughFunctionInvocationInBothPipelines()
     {
         AIFunction tool = AIFunctionFactory.Create(() => "sunny", "get_weather");
         var logs = new ListLoggerProvider();
         await using ServiceProvider provider = Provider(b => b.UseFunctionInvocation(), logs);
         using IServiceScope scope = provider.CreatePadUserScope("alice");
         IChatClient hooked = scope.ServiceProvider.GetRequiredService<IChatClient>();
-        IChatClient byHand = new PadChatClient(StoryModel.Model).AsBuilder().UsePadPersonalization().UseFunctionInvocation().Build();
+        IChatClient byHand = PadModelRegistry.CreateChatClientBuilder().UseFunctionInvocation().Build(scope.ServiceProvider);
 
         foreach (IChatClient client in new[] { hooked, byHand })
         {
@@ -189,10 +196,10 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public async Task Strict_tool_support_refuses_auto_tools_too()
+    public async Task GetResponse_StrictToolSupportWithAutoTools_IsRefused()
     {
         AIFunction tool = AIFunctionFactory.Create(() => "sunny", "get_weather");
-        var strict = new PadChatClient(StoryModel.Model, new PadChatClientOptions { StrictToolSupport = true });
+        var strict = new PadChatClient(StoryModel.Model, new PadChatClientOptions { Defaults = { StrictToolSupport = true } });
         NotSupportedException error = await Assert.ThrowsAsync<NotSupportedException>(() =>
             strict.AsBuilder().UseFunctionInvocation().Build().GetResponseAsync(Prompt, new ChatOptions { Tools = [tool], ToolMode = ChatToolMode.Auto }));
         Assert.Contains("StrictToolSupport", error.Message, StringComparison.Ordinal);
@@ -200,6 +207,7 @@ public sealed class PipelineTests
 
         var services = new ServiceCollection();
         services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.StrictToolSupport = true)).AddModelLoader<Llama2cModelLoader>();
+        services.AddPadChatClient(lifetime: ServiceLifetime.Singleton);
         await using ServiceProvider provider = services.BuildServiceProvider();
         await Assert.ThrowsAsync<NotSupportedException>(() =>
             provider.GetRequiredService<IChatClient>().GetResponseAsync(Prompt, new ChatOptions { Tools = [tool] }));
@@ -207,7 +215,7 @@ public sealed class PipelineTests
 
     [Theory]
     [MemberData(nameof(Streaming))]
-    public async Task The_gen_ai_span_carries_PAD_attributes_and_the_meter_records_time_per_token(bool streaming)
+    public async Task UseOpenTelemetry_GenAiSpan_CarriesPadAttributesAndTheMeterRecordsTimePerToken(bool streaming)
     {
         string source = "padkernel-test-" + Guid.NewGuid().ToString("N");
         var spans = new List<Activity>();
@@ -233,15 +241,14 @@ public sealed class PipelineTests
         Assert.Equal("self", alice.GetTagItem(PadTelemetry.RewardMode));
 
         // The changed-token count is what the decoder's own trace of the same request says.
-        var pad = new PadChatClient(StoryModel.Model, new PadChatClientOptions { MaxOutputTokens = Tokens });
-        DecodeRequest request = await pad.CreateDecodeRequestAsync(
-            [new ChatMessage(ChatRole.User, Prompt)],
-            new ChatOptions { AdditionalProperties = new() { ["pad_preferences"] = new Preference(Dog, 4f) } });
+        var pad = new PadChatClient(StoryModel.Model, new PadChatClientOptions { Defaults = { MaxOutputTokens = Tokens } });
+        DecodeRequest request = pad.CreateDecodeRequest([new ChatMessage(ChatRole.User, Prompt)], new ChatOptions().WithPadPreferences(new PadPreference(Dog, 4f)));
         request.Options.IncludeTrace = true;
         int changed = PadDecoder.Generate(request).Trace.Count(s => s.Changed);
         Assert.True(changed > 0);
         Assert.Equal(changed, alice.GetTagItem(PadTelemetry.ChangedTokens));
-        Assert.Equal(ResolvedPreferences.Hash([new Preference(Dog, 4f)]), alice.GetTagItem(PadTelemetry.PreferencesHash));
+        Assert.Equal(new PadResolvedPreferences([new PadResolvedPreference(Dog, 4f, "stored")]).Hash, alice.GetTagItem(PadTelemetry.PreferencesHash));
+        Assert.Equal(new[] { "stored" }, (string[])alice.GetTagItem(PadTelemetry.PreferenceSources)!);
 
         Assert.Equal(0, bob.GetTagItem(PadTelemetry.PreferenceCount));
         Assert.Equal(0, bob.GetTagItem(PadTelemetry.ChangedTokens));
@@ -317,8 +324,8 @@ public sealed class PipelineTests
 
     private static async Task<string> Direct(IReadOnlyList<Preference> preferences)
     {
-        var client = new PadChatClient(StoryModel.Model, new PadChatClientOptions { MaxOutputTokens = Tokens });
-        var options = new ChatOptions { AdditionalProperties = new() { ["pad_preferences"] = preferences.ToList() } };
+        var client = new PadChatClient(StoryModel.Model, new PadChatClientOptions { Defaults = { MaxOutputTokens = Tokens } });
+        ChatOptions options = new ChatOptions().WithPadPreferences(preferences.Select(p => new PadPreference(p.Text, p.Weight)));
         return (await client.GetResponseAsync(Prompt, options)).Text;
     }
 
@@ -340,12 +347,12 @@ public sealed class PipelineTests
             services.AddLogging(b => b.AddProvider(logs));
         }
 
-        PadKernelBuilder pad = services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.MaxOutputTokens = Tokens))
+        services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.MaxOutputTokens = Tokens))
             .AddModelLoader<Llama2cModelLoader>();
-        if (configure is not null)
-        {
-            pad.UseChatClientPipeline(configure);
-        }
+        ChatClientBuilder client = services.AddPadChatClient();
+        ChatClientBuilder keyed = services.AddKeyedPadChatClient("stories");
+        configure?.Invoke(client);
+        configure?.Invoke(keyed);
 
         return services.BuildServiceProvider(validateScopes: true);
     }
@@ -359,10 +366,13 @@ public sealed class PipelineTests
         }
     }
 
-    private sealed class AnonymousChatClient : IChatClient
+    private sealed class AnonymousChatClient(Action<ChatOptions?> observe) : IChatClient
     {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "hi")));
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            observe(options);
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "hi")));
+        }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();

@@ -7,7 +7,7 @@ namespace PadKernel.Extensions.AI.Tests;
 public sealed class PreferenceToolsTests
 {
     [Fact]
-    public async Task The_tools_manage_only_their_users_preferences()
+    public async Task PreferenceTools_Calls_ManageOnlyTheirUsersPreferences()
     {
         var store = new InMemoryPreferenceStore();
         await store.SetAsync("bob", "Talk about dogs.", 1f);
@@ -37,14 +37,14 @@ public sealed class PreferenceToolsTests
     }
 
     [Fact]
-    public async Task Tools_without_a_current_user_refuse_to_run()
+    public async Task PreferenceTools_WithoutACurrentUser_RefuseToRun()
     {
         var tools = new PreferenceTools(new InMemoryPreferenceStore(), new PadUserContext());
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await tools.List.InvokeAsync());
     }
 
     [Fact]
-    public void A_scope_belongs_to_one_user()
+    public void PadUserContext_SetToAnotherUser_Throws()
     {
         var context = new PadUserContext("alice");
         context.UserId = "alice";

@@ -15,7 +15,7 @@ public sealed class ChatCompletionTests
     private static KernelArguments With(PromptExecutionSettings settings) => new(settings);
 
     [Fact]
-    public async Task InvokePrompt_is_steered_by_pad_settings_and_weight_zero_is_plain_decoding()
+    public async Task InvokePrompt_PadSettings_SteerAndWeightZeroIsPlainDecoding()
     {
         Kernel kernel = Build();
         Assert.IsType<PadChatCompletionService>(kernel.GetRequiredService<IChatCompletionService>());
@@ -32,12 +32,12 @@ public sealed class ChatCompletionTests
         // The same request straight to the M.E.AI client on the same model generates the same text.
         using Llama2cModel model = new Llama2cModelLoader().Load(Folder) as Llama2cModel ?? throw new InvalidOperationException();
         var client = new PadChatClient(model, new PadChatClientOptions { ChatTemplate = Prompts.ChatTemplate.FromName("raw") });
-        var options = new ChatOptions { MaxOutputTokens = 24, AdditionalProperties = new() { [PadOptionKeys.Preferences] = Dog, [PadOptionKeys.Weight] = 4.0 } };
+        ChatOptions options = new ChatOptions { MaxOutputTokens = 24 }.WithPadPreferences(Dog).WithPadWeight(4f);
         Assert.Equal((await client.GetResponseAsync(Prompt, options)).Text, dog);
     }
 
     [Fact]
-    public async Task Streaming_gives_the_text_of_the_non_streaming_call()
+    public async Task InvokePromptStreaming_PadSettings_GivesTheNonStreamingText()
     {
         Kernel kernel = Build();
         var settings = new PadPromptExecutionSettings { MaxTokens = 20, Preferences = [new(Sad, 3f)] };
@@ -69,7 +69,7 @@ public sealed class ChatCompletionTests
     }
 
     [Fact]
-    public async Task A_kernel_resolved_from_a_root_provider_that_validates_scopes_works_and_a_scope_acts_for_its_user()
+    public async Task InvokePrompt_RootKernelInAValidatingHost_WorksAndAScopeKernelActsForItsUser()
     {
         var services = new ServiceCollection();
         services.AddStoryModel();
@@ -101,7 +101,7 @@ public sealed class ChatCompletionTests
     [Theory]
     [InlineData("stories")]
     [InlineData("pad")]
-    public async Task A_scope_kernel_acts_for_its_user_whatever_the_service_id(string serviceId)
+    public async Task InvokePrompt_ScopeKernelWithAnyServiceId_ActsForItsUser(string serviceId)
     {
         var services = new ServiceCollection();
         services.AddKernel().AddPadChatCompletion(serviceId: serviceId);
@@ -118,7 +118,50 @@ public sealed class ChatCompletionTests
     }
 
     [Fact]
-    public async Task FunctionChoiceBehavior_Required_is_refused_not_ignored()
+    public async Task AddPadChatCompletion_SharedCacheInThePipeline_KeepsScopeUsersApartForAModelConfiguredLater()
+    {
+        int misses = 0;
+        var services = new ServiceCollection();
+        services.AddDistributedMemoryCache();
+        services.AddPadKernel().AddModelLoader<Llama2cModelLoader>();
+        services.AddKernel().AddPadChatCompletion(serviceId: "pad", configurePipeline: pipeline => pipeline
+            .UseDistributedCache()
+            .Use((messages, options, next, cancellationToken) =>
+            {
+                Interlocked.Increment(ref misses);
+                return next(messages, options, cancellationToken);
+            }));
+
+        // The model comes from configuration applied after the connector was added.
+        services.Configure<PadKernelOptions>(o => o.AddModel("stories", Folder, m =>
+        {
+            m.ChatTemplate = "raw";
+            m.MaxOutputTokens = 24;
+        }));
+        await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
+        await provider.GetRequiredService<PadKernel.Preferences.IPreferenceStore>().SetAsync("alice", Dog, 4f);
+        var settings = new KernelArguments(new PadPromptExecutionSettings { ServiceId = "pad" });
+
+        async Task<string> AskAsync(string user)
+        {
+            using IServiceScope scope = provider.CreatePadUserScope(user);
+            return (await scope.ServiceProvider.GetRequiredService<Kernel>().InvokePromptAsync(Prompt, settings)).ToString();
+        }
+
+        string alice = await AskAsync("alice");
+        string bob = await AskAsync("bob");
+        Assert.NotEqual(alice, bob);
+        Assert.Equal(2, misses);
+        Assert.Equal(alice, await AskAsync("alice"));
+        Assert.Equal(2, misses);
+
+        // The keyed IChatClient of the service id is the same pipeline, PadKernel's client inside.
+        Kernel root = provider.GetRequiredService<Kernel>();
+        Assert.Equal("stories", root.GetRequiredService<IChatClient>("pad").GetService<PadChatClient>()!.ModelId);
+    }
+
+    [Fact]
+    public async Task InvokePrompt_FunctionChoiceRequired_IsRefusedNotIgnored()
     {
         Kernel kernel = Build();
         kernel.Plugins.AddFromObject(new PadPreferencesPlugin(new PadKernel.Preferences.InMemoryPreferenceStore(), "alice"), "preferences");

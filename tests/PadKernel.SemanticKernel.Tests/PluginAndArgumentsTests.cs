@@ -23,7 +23,7 @@ public sealed class PluginAndArgumentsTests
     }
 
     [Fact]
-    public async Task The_plugin_changes_the_next_answer_for_its_user_only()
+    public async Task PreferencesPlugin_Remember_ChangesTheNextAnswerForItsUserOnly()
     {
         await using ServiceProvider provider = Host();
         string aliceBefore = await StoryAsync(provider, "alice");
@@ -59,7 +59,7 @@ public sealed class PluginAndArgumentsTests
     }
 
     [Fact]
-    public async Task The_plugin_without_a_user_refuses_to_run()
+    public async Task PreferencesPlugin_WithoutAUser_RefusesToRun()
     {
         await using ServiceProvider provider = Host();
         using IServiceScope scope = provider.CreateScope();
@@ -69,7 +69,7 @@ public sealed class PluginAndArgumentsTests
     }
 
     [Fact]
-    public async Task Kernel_arguments_personalize_a_prompt_function_written_without_PadKernel()
+    public async Task ArgumentsFilter_PadArguments_PersonalizeAPromptFunctionWrittenWithoutPadKernel()
     {
         await using ServiceProvider provider = Host();
         await provider.GetRequiredService<IPreferenceStore>().SetAsync("alice", Dog, 4f);

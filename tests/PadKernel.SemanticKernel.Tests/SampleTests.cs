@@ -5,7 +5,7 @@ namespace PadKernel.SemanticKernel.Tests;
 public sealed class SampleTests
 {
     [Fact]
-    public async Task The_sample_runs_and_each_user_gets_their_own_story()
+    public async Task StorySample_Run_GivesEachUserTheirOwnStory()
     {
         // The sample returns 0 only when both users' stories differ from the guest's and from each other, and the
         // pad_user kernel argument on the shared kernel gives alice's story.

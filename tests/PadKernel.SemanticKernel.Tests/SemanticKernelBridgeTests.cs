@@ -36,7 +36,7 @@ public sealed class SemanticKernelBridgeTests
 
     [Theory]
     [MemberData(nameof(ExtensionDataJson))]
-    public async Task Semantic_kernels_conversion_generates_what_clr_values_do(string json)
+    public async Task ToChatOptions_SemanticKernelsConversion_GeneratesWhatClrValuesDo(string json)
     {
         using JsonDocument document = JsonDocument.Parse(json);
         Dictionary<string, object> clr = document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => ToClr(p.Value)!);

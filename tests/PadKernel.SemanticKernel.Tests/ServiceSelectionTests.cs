@@ -9,7 +9,7 @@ namespace PadKernel.SemanticKernel.Tests;
 public sealed class ServiceSelectionTests
 {
     [Fact]
-    public async Task ServiceId_and_ModelId_route_between_PadKernel_and_another_chat_client()
+    public async Task InvokePrompt_ServiceIdOrModelId_RouteBetweenPadKernelAndAnotherClient()
     {
         var echo = new EchoChatClient();
         Kernel kernel = Build(serviceId: "pad", configure: b =>
@@ -39,7 +39,7 @@ public sealed class ServiceSelectionTests
     }
 
     [Fact]
-    public async Task An_unknown_service_id_gets_semantic_kernels_own_not_found_error()
+    public async Task InvokePrompt_UnknownServiceId_GetsSemanticKernelsOwnError()
     {
         Kernel kernel = Build();
         KernelException error = await Assert.ThrowsAsync<KernelException>(() =>
@@ -53,7 +53,7 @@ public sealed class ServiceSelectionTests
     }
 
     [Fact]
-    public void An_unconfigured_model_name_is_a_clear_error()
+    public void GetRequiredService_UnconfiguredModelName_ThrowsNamingIt()
     {
         IKernelBuilder builder = Kernel.CreateBuilder();
         builder.Services.AddStoryModel();

@@ -30,7 +30,7 @@ public sealed class SettingsTests
     };
 
     [Fact]
-    public async Task Json_settings_prompt_template_config_and_typed_settings_generate_the_same_text()
+    public async Task InvokePrompt_JsonConfigAndTypedSettings_GenerateTheSameText()
     {
         Kernel kernel = Build();
         string typed = (await kernel.InvokePromptAsync(Prompt, new KernelArguments(Typed()))).ToString();
@@ -69,7 +69,7 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void FromExecutionSettings_returns_typed_settings_as_they_are_and_clone_and_freeze_behave()
+    public void FromExecutionSettings_TypedSettings_ReturnsThemAndCloneAndFreezeBehave()
     {
         PadPromptExecutionSettings typed = Typed();
         Assert.Same(typed, PadPromptExecutionSettings.FromExecutionSettings(typed));
@@ -80,7 +80,7 @@ public sealed class SettingsTests
 
         typed.Freeze();
         Assert.Throws<InvalidOperationException>(() => typed.User = "alice");
-        Assert.ThrowsAny<NotSupportedException>(() => typed.Preferences!.Add(new("More.")));
+        Assert.Throws<InvalidOperationException>(() => typed.Preferences = [new("More.")]);
         ((PadPromptExecutionSettings)typed.Clone()).User = "alice";
     }
 
@@ -98,7 +98,7 @@ public sealed class SettingsTests
 
     [Theory]
     [MemberData(nameof(Mistakes))]
-    public async Task Mistakes_in_settings_are_clear_errors_on_every_path(string json, string named)
+    public async Task InvokePrompt_MistakeInSettings_ThrowsNamingItOnEveryPath(string json, string named)
     {
         Kernel kernel = Build();
         PromptExecutionSettings untyped = JsonSerializer.Deserialize<PromptExecutionSettings>(json)!;
@@ -111,12 +111,12 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public async Task A_pad_key_set_by_hand_in_the_typed_settings_extension_data_is_refused()
+    public async Task InvokePrompt_PadKeyInTypedSettingsExtensionData_IsRefused()
     {
         var settings = new PadPromptExecutionSettings { User = "alice", ExtensionData = new Dictionary<string, object> { [PadOptionKeys.User] = "bob" } };
         ArgumentException refused = await Assert.ThrowsAnyAsync<ArgumentException>(() => Build().InvokePromptAsync(Prompt, new KernelArguments(settings)));
         Assert.Equal(PadOptionKeys.User, refused.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new PadPromptExecutionSettings { PadTopK = 0 });
-        Assert.ThrowsAny<ArgumentException>(() => new PadPromptExecutionSettings { Preferences = [new(" ")] });
+        Assert.Equal(PadOptionKeys.TopK, Assert.ThrowsAny<ArgumentException>(() => new PadPromptExecutionSettings { PadTopK = 0 }).ParamName);
+        Assert.Equal(PadOptionKeys.Preferences, Assert.ThrowsAny<ArgumentException>(() => new PadPromptExecutionSettings { Preferences = [new(" ")] }).ParamName);
     }
 }

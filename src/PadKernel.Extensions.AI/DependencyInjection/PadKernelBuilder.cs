@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PadKernel.Models;
@@ -6,7 +5,7 @@ using PadKernel.Preferences;
 
 namespace PadKernel.Extensions.AI;
 
-/// <summary>Further configuration of what <c>AddPadKernel</c> registered.</summary>
+/// <summary>Further configuration of what <c>AddPadKernel</c> registered: model loaders, models and the preference store.</summary>
 public sealed class PadKernelBuilder
 {
     internal PadKernelBuilder(IServiceCollection services)
@@ -33,11 +32,10 @@ public sealed class PadKernelBuilder
         return this;
     }
 
-    /// <summary>Adds a model loaded from a path.</summary>
+    /// <summary>Adds a model loaded from a path (the same as <see cref="PadKernelOptions.AddModel(string, string, Action{PadModelOptions}?)"/>).</summary>
     public PadKernelBuilder AddModel(string name, string path, Action<PadModelOptions>? configure = null)
     {
         Services.Configure<PadKernelOptions>(o => o.AddModel(name, path, configure));
-        PadKernelServiceCollectionExtensions.AddModelKey(Services, name);
         return this;
     }
 
@@ -45,32 +43,6 @@ public sealed class PadKernelBuilder
     public PadKernelBuilder AddModel(string name, Func<IServiceProvider, ILanguageModel> factory, Action<PadModelOptions>? configure = null)
     {
         Services.Configure<PadKernelOptions>(o => o.AddModel(name, factory, configure));
-        PadKernelServiceCollectionExtensions.AddModelKey(Services, name);
-        return this;
-    }
-
-    /// <summary>
-    /// Makes the <c>IChatClient</c> that DI hands out (default and keyed by model name, per scope) a pipeline around
-    /// PadKernel's client, the way <c>AddChatClient(...).Use...()</c> does: <paramref name="configure"/> adds middleware
-    /// (<c>UseDistributedCache</c>, <c>UseLogging</c>, <c>UseOpenTelemetry</c>, <c>UseFunctionInvocation</c>, ...), and the
-    /// pipeline is built in each scope from the scope's services. <see cref="PadPersonalizationChatClient"/> always comes
-    /// first, so every stage sees the scope's user and the preferences that will apply. Calls add up, in order.
-    /// </summary>
-    public PadKernelBuilder UseChatClientPipeline(Action<ChatClientBuilder> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        PadChatClientPipeline? pipeline = Services
-            .Where(d => d.ServiceType == typeof(PadChatClientPipeline) && !d.IsKeyedService)
-            .Select(d => d.ImplementationInstance)
-            .OfType<PadChatClientPipeline>()
-            .FirstOrDefault();
-        if (pipeline is null)
-        {
-            pipeline = new PadChatClientPipeline();
-            Services.AddSingleton(pipeline);
-        }
-
-        pipeline.Add(configure);
         return this;
     }
 

@@ -6,8 +6,9 @@ namespace PadKernel.Extensions.AI;
 public static class PadKernelServiceProviderExtensions
 {
     /// <summary>
-    /// Creates a scope whose <see cref="IPadUserContext"/> is <paramref name="userId"/>: an <c>IChatClient</c> resolved in it
-    /// applies that user's stored preferences and <see cref="PreferenceTools"/> resolved in it manage that user's.
+    /// Creates a scope whose <see cref="IPadUserContext"/> is <paramref name="userId"/>: a PadKernel <c>IChatClient</c>
+    /// resolved in it (or a Semantic Kernel kernel resolved in it) applies that user's stored preferences, and
+    /// <see cref="PreferenceTools"/> resolved in it manage that user's.
     /// </summary>
     /// <exception cref="InvalidOperationException">The app replaced <see cref="IPadUserContext"/> with its own implementation; set the user there.</exception>
     public static IServiceScope CreatePadUserScope(this IServiceProvider services, string userId)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PadKernel.Alignment;
 using PadKernel.Models;
 using PadKernel.Prompts;
 
@@ -55,25 +57,38 @@ public sealed class PadModelRegistry : IDisposable
         return _loaded.GetOrAdd(key, k => new Lazy<ILanguageModel>(() => Load(k), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 
-    /// <summary>Returns the chat-client settings configured for a model (the default model for null).</summary>
+    /// <summary>Returns the chat-client settings configured for a model (the default model for null): its template, reward model and <see cref="PadModelOptions"/> as the client's defaults.</summary>
+    /// <exception cref="ArgumentException">A configured default is out of range (named by its configuration path).</exception>
     public PadChatClientOptions GetClientOptions(string? name = null)
     {
         string key = ResolveName(name);
         PadModelOptions model = _models[key];
+        model.Validate($"{PadKernelOptions.SectionName}:Models:{key}:");
         return new PadChatClientOptions
         {
             ModelId = key,
             ChatTemplate = model.ChatTemplate is null ? null : ChatTemplate.FromName(model.ChatTemplate),
             RewardModel = model.RewardModel is null ? null : GetModel(model.RewardModel),
             RewardModelChatTemplate = model.RewardModel is { } reward && _models[ResolveName(reward)].ChatTemplate is { } template ? ChatTemplate.FromName(template) : null,
-            DefaultMode = model.Mode is null ? RewardMode.SelfContrast : PadRequestOptions.ParseMode(model.Mode, $"PadKernel:Models:{key}:Mode"),
-            DefaultWeight = model.DefaultWeight,
-            PadTopK = model.PadTopK,
-            MaxOutputTokens = model.MaxOutputTokens,
-            Temperature = model.Temperature,
-            RepetitionPenalty = model.RepetitionPenalty,
-            StrictToolSupport = model.StrictToolSupport,
+            Defaults = model,
         };
+    }
+
+    /// <summary>
+    /// Starts the pipeline of a model, as <c>AddPadChatClient</c> and the Semantic Kernel connector do: the model's
+    /// <see cref="PadChatClient"/> (created from the container the pipeline is built with) behind
+    /// <see cref="PadPersonalizationChatClient"/>, added first so it is the outermost stage and personalizes before any
+    /// stage chained after it.
+    /// </summary>
+    /// <param name="model">The name of a configured model; the default model when null. Looked up when the pipeline is built.</param>
+    public static ChatClientBuilder CreateChatClientBuilder(string? model = null) =>
+        new ChatClientBuilder(sp => sp.GetRequiredService<PadModelRegistry>().CreateClient(model, sp)).UsePadPersonalization();
+
+    /// <summary>Creates the <see cref="PadChatClient"/> of a model (the default model for null), logging to the container's logging.</summary>
+    public PadChatClient CreateClient(string? name, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return new PadChatClient(GetModel(name), GetClientOptions(name), services.GetService<ILoggerFactory>()?.CreateLogger<PadChatClient>());
     }
 
     /// <summary>Disposes the models this registry loaded.</summary>

@@ -11,8 +11,8 @@ namespace PadKernel.Extensions.AI;
 /// <remarks>
 /// The attributes go on the current <see cref="Activity"/> while the client decodes, when that activity is a gen_ai
 /// span (it carries <c>gen_ai.operation.name</c>, as <c>OpenTelemetryChatClient</c>'s spans do) and records data;
-/// without such a span nothing is tagged and no per-step trace is kept. Counting <see cref="ChangedTokens"/> uses the
-/// decoder's per-step trace, so it is kept only while a span records.
+/// without such a span nothing is tagged. <see cref="ChangedTokens"/> counts the decoder's per-token
+/// <c>GenerationUpdate.ChangedByPad</c> flag, which costs no trace.
 /// </remarks>
 public static class PadTelemetry
 {
@@ -34,6 +34,9 @@ public static class PadTelemetry
 
     /// <summary>Span attribute (string): the content hash of the applied preference set (as <c>pad_preferences_hash</c>); never the texts.</summary>
     public const string PreferencesHash = "pad.preferences.hash";
+
+    /// <summary>Span attribute (string[]): where each applied preference came from, in order (<c>stored</c>, a layer's source, or <c>request</c>).</summary>
+    public const string PreferenceSources = "pad.preferences.sources";
 
     /// <summary>Span attribute and metric tag (int): reward contexts decoded alongside the base context (preferences with a nonzero weight).</summary>
     public const string ActiveRewards = "pad.rewards.active";
@@ -61,9 +64,6 @@ public static class PadTelemetry
     internal static Activity? CurrentChatSpan() =>
         Activity.Current is { IsAllDataRequested: true } activity && activity.GetTagItem(GenAiOperation) is not null ? activity : null;
 
-    /// <summary>Gets a value indicating whether anyone listens to <see cref="TokenDurationMetric"/>.</summary>
-    internal static bool MeasuresDuration => TokenDuration.Enabled;
-
     /// <summary>Tags the span with what PAD did and records the time per token.</summary>
     internal static void Record(PadRequestSummary request, int changedTokens, int outputTokens, TimeSpan elapsed)
     {
@@ -71,7 +71,8 @@ public static class PadTelemetry
         {
             span.SetTag(PreferenceCount, request.Preferences.Count);
             span.SetTag(PreferenceWeights, request.Preferences.Select(p => (double)p.Weight).ToArray());
-            span.SetTag(PreferencesHash, ResolvedPreferences.Hash(request.Preferences));
+            span.SetTag(PreferencesHash, request.Resolved.Hash);
+            span.SetTag(PreferenceSources, request.Resolved.Preferences.Select(p => p.Source).ToArray());
             span.SetTag(ActiveRewards, request.ActiveRewards);
             span.SetTag(TopK, request.PadTopK);
             span.SetTag(RewardMode, ModeName(request.Mode));
@@ -88,8 +89,12 @@ public static class PadTelemetry
         }
     }
 
-    private static string ModeName(Alignment.RewardMode mode) => mode == Alignment.RewardMode.RewardModel ? "reward_model" : "self";
+    private static string ModeName(Alignment.RewardMode mode) => RewardModeConverter.ToName(mode);
 }
 
 /// <summary>What telemetry needs to know about one request.</summary>
-internal sealed record PadRequestSummary(string ModelId, IReadOnlyList<Preference> Preferences, int ActiveRewards, int PadTopK, RewardMode Mode, Activity? Span);
+internal sealed record PadRequestSummary(string ModelId, IReadOnlyList<Preference> Preferences, PadResolvedPreferences Resolved, int PadTopK, RewardMode Mode, Activity? Span)
+{
+    /// <summary>Gets the reward contexts decoded alongside the base context: preferences with a nonzero weight.</summary>
+    public int ActiveRewards { get; } = Preferences.Count(p => p.Weight != 0f);
+}

@@ -15,27 +15,32 @@ namespace Microsoft.SemanticKernel;
 public static class PadChatCompletionServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds a PadKernel model as Semantic Kernel's <see cref="IChatCompletionService"/> (a <see cref="PadChatCompletionService"/>
-    /// singleton, keyed by <paramref name="serviceId"/>), like Semantic Kernel's own <c>Add*ChatCompletion</c> connectors.
-    /// With a <paramref name="serviceId"/> it also registers the model's <see cref="IChatClient"/> under that key (bound to
-    /// no user) unless that key already has one; without one, the unkeyed <see cref="IChatClient"/> is <c>AddPadKernel</c>'s per-scope client. Also registers
-    /// <see cref="PadKernelArgumentsFilter"/> and <see cref="PadPreferencesPlugin"/> (scoped). Configure models with
-    /// <c>AddPadKernel(...)</c> and a model loader.
+    /// Adds a PadKernel model as Semantic Kernel's chat service, the way Semantic Kernel's own connectors do: one
+    /// singleton pipeline for the model (PadKernel's client behind the personalization stage, plus the middleware
+    /// <paramref name="configurePipeline"/> chains), registered as a <see cref="PadChatCompletionService"/> and — with a
+    /// <paramref name="serviceId"/> — as the keyed <see cref="IChatClient"/> of that id, both over the same pipeline. Also
+    /// registers <c>AddPadKernel()</c>'s services, <see cref="PadKernelArgumentsFilter"/> and <see cref="PadPreferencesPlugin"/> (scoped).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="modelId">The name of the configured PadKernel model; the default model when null. It is the service's model id.</param>
     /// <param name="serviceId">The service id settings select the service by (<c>PromptExecutionSettings.ServiceId</c>); none when null.</param>
+    /// <param name="configurePipeline">Adds middleware to the pipeline (<c>p => p.UseDistributedCache().UseLogging()</c>); stages follow the personalization stage.</param>
     /// <returns>The service collection.</returns>
     /// <remarks>An unknown model name is an <see cref="InvalidOperationException"/> when the service is first resolved.</remarks>
-    public static IServiceCollection AddPadChatCompletion(this IServiceCollection services, string? modelId = null, string? serviceId = null)
+    public static IServiceCollection AddPadChatCompletion(this IServiceCollection services, string? modelId = null, string? serviceId = null, Action<ChatClientBuilder>? configurePipeline = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddPadKernel();
-        services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, _) => new PadChatCompletionService(sp, modelId));
-        if (serviceId is not null)
+        ChatClientBuilder pipeline = PadModelRegistry.CreateChatClientBuilder(modelId);
+        configurePipeline?.Invoke(pipeline);
+        if (serviceId is null)
         {
-            services.TryAddKeyedSingleton<IChatClient>(serviceId, (sp, _) =>
-                new PadChatCompletionService(sp, modelId).UnboundClient);
+            services.AddSingleton<IChatCompletionService>(sp => new PadChatCompletionService(pipeline.Build(sp), sp));
+        }
+        else
+        {
+            services.AddKeyedSingleton<IChatClient>(serviceId, (sp, _) => pipeline.Build(sp));
+            services.AddKeyedSingleton<IChatCompletionService>(serviceId, (sp, key) => new PadChatCompletionService(sp.GetRequiredKeyedService<IChatClient>(key), sp));
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionInvocationFilter, PadKernelArgumentsFilter>());
@@ -43,15 +48,16 @@ public static class PadChatCompletionServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds a PadKernel model as the kernel's chat completion service; see <see cref="AddPadChatCompletion(IServiceCollection, string?, string?)"/>.</summary>
+    /// <summary>Adds a PadKernel model as the kernel's chat completion service; see <see cref="AddPadChatCompletion(IServiceCollection, string?, string?, Action{ChatClientBuilder}?)"/>.</summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="modelId">The name of the configured PadKernel model; the default model when null.</param>
     /// <param name="serviceId">The service id settings select the service by; none when null.</param>
+    /// <param name="configurePipeline">Adds middleware to the model's pipeline.</param>
     /// <returns>The kernel builder.</returns>
-    public static IKernelBuilder AddPadChatCompletion(this IKernelBuilder builder, string? modelId = null, string? serviceId = null)
+    public static IKernelBuilder AddPadChatCompletion(this IKernelBuilder builder, string? modelId = null, string? serviceId = null, Action<ChatClientBuilder>? configurePipeline = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddPadChatCompletion(modelId, serviceId);
+        builder.Services.AddPadChatCompletion(modelId, serviceId, configurePipeline);
         return builder;
     }
 }

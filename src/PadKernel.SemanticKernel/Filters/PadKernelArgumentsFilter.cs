@@ -37,7 +37,7 @@ public sealed class PadKernelArgumentsFilter : IFunctionInvocationFilter
         }
 
         // Validate the arguments as the request would, so a mistake surfaces here with the argument's name.
-        _ = PadRequestOptions.Parse(pad);
+        _ = PadRequestOptions.Read(pad);
 
         IReadOnlyDictionary<string, PromptExecutionSettings>? original = arguments.ExecutionSettings;
         IReadOnlyDictionary<string, PromptExecutionSettings> current = original ?? context.Function.ExecutionSettings ?? new Dictionary<string, PromptExecutionSettings>();

@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.SemanticKernel;
@@ -8,56 +7,39 @@ using PadKernel.Extensions.AI;
 namespace PadKernel.SemanticKernel;
 
 /// <summary>
-/// Semantic Kernel execution settings for PadKernel: the <c>pad_*</c> options of <see cref="PadOptionKeys"/> as typed
-/// properties, plus the common generation settings. Serialized under the same snake_case names, so this JSON works
-/// in a prompt config (<c>execution_settings</c>), in <see cref="PromptExecutionSettings.ExtensionData"/> and through
-/// Semantic Kernel's <c>ToChatOptions</c>:
+/// Semantic Kernel execution settings for PadKernel: <see cref="PadRequestOptions"/> as typed properties under their
+/// <c>pad_*</c> names, plus the common generation settings (<c>PadPromptExecutionSettings.Generation.cs</c>). Serialized
+/// under the same snake_case names, so this JSON works in a prompt config (<c>execution_settings</c>), in
+/// <see cref="PromptExecutionSettings.ExtensionData"/> and through Semantic Kernel's <c>ToChatOptions</c>:
 /// <code>
 /// { "max_tokens": 64, "pad_preferences": [{ "text": "The story is sad.", "weight": 2 }], "pad_weight": 1, "pad_top_k": 10,
 ///   "pad_mode": "self", "pad_user": "alice", "pad_use_stored": true }
 /// </code>
 /// </summary>
 /// <remarks>
-/// A <c>pad_*</c> key that is not one of these, or <c>pad_*</c> keys nested inside another object (for example under
-/// <c>"extension_data"</c>), is an <see cref="ArgumentException"/> (from <see cref="FromExecutionSettings"/> and from the
-/// request), never ignored.
+/// The PAD properties are a view of one <see cref="PadRequestOptions"/> (<see cref="ToPadOptions"/>), validated by its
+/// rules. A <c>pad_*</c> key that is not one of these, or <c>pad_*</c> keys nested inside another object (for example
+/// under <c>"extension_data"</c>), is an <see cref="ArgumentException"/> (from <see cref="FromExecutionSettings"/> and
+/// from the request), never ignored.
 /// </remarks>
-public sealed class PadPromptExecutionSettings : PromptExecutionSettings
+public sealed partial class PadPromptExecutionSettings : PromptExecutionSettings
 {
-    private IList<PadPreference>? _preferences;
-    private float? _preferenceWeight;
-    private int? _padTopK;
-    private RewardMode? _rewardMode;
-    private string? _user;
-    private bool? _useStoredPreferences;
-    private int? _maxTokens;
-    private float? _temperature;
-    private float? _topP;
-    private int? _topK;
-    private long? _seed;
-    private IList<string>? _stopSequences;
+    // Semantic Kernel's conventions: snake_case names come from the attributes; numbers may be strings in hand-written JSON.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private PadRequestOptions _pad = PadRequestOptions.Empty;
 
     /// <summary>Gets or sets the request's own preferences (<c>pad_preferences</c>); they add to the user's stored ones.</summary>
     [JsonPropertyName(PadOptionKeys.Preferences)]
     [JsonConverter(typeof(PadPreferencesJsonConverter))]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IList<PadPreference>? Preferences
+    public IReadOnlyList<PadPreference>? Preferences
     {
-        get => _preferences;
-        set
-        {
-            ThrowIfFrozen();
-            if (value is not null)
-            {
-                foreach (PadPreference preference in value)
-                {
-                    ArgumentNullException.ThrowIfNull(preference, nameof(value));
-                    preference.Validate();
-                }
-            }
-
-            _preferences = value;
-        }
+        get => _pad.Preferences;
+        set => SetPad(_pad with { Preferences = value?.ToArray() });
     }
 
     /// <summary>Gets or sets the weight of <see cref="Preferences"/> given without one (<c>pad_weight</c>); the model's default (1) when null. 0 gives plain decoding.</summary>
@@ -65,17 +47,8 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public float? PreferenceWeight
     {
-        get => _preferenceWeight;
-        set
-        {
-            ThrowIfFrozen();
-            if (value is float weight && !float.IsFinite(weight))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The preference weight (pad_weight) must be a finite number.");
-            }
-
-            _preferenceWeight = value;
-        }
+        get => _pad.Weight;
+        set => SetPad(_pad with { Weight = value });
     }
 
     /// <summary>Gets or sets PAD's candidate-set size K (<c>pad_top_k</c>, ≥ 1); the model's default (10) when null.</summary>
@@ -83,17 +56,8 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? PadTopK
     {
-        get => _padTopK;
-        set
-        {
-            ThrowIfFrozen();
-            if (value < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "PAD's top-k (pad_top_k) must be at least 1.");
-            }
-
-            _padTopK = value;
-        }
+        get => _pad.TopK;
+        set => SetPad(_pad with { TopK = value });
     }
 
     /// <summary>Gets or sets the reward source (<c>pad_mode</c>: <c>self</c> or <c>reward_model</c>); the model's default when null.</summary>
@@ -102,8 +66,8 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RewardMode? RewardMode
     {
-        get => _rewardMode;
-        set => Set(ref _rewardMode, value);
+        get => _pad.Mode;
+        set => SetPad(_pad with { Mode = value });
     }
 
     /// <summary>
@@ -114,17 +78,8 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? User
     {
-        get => _user;
-        set
-        {
-            ThrowIfFrozen();
-            if (value is not null && string.IsNullOrWhiteSpace(value))
-            {
-                throw new ArgumentException("The user id (pad_user) must be non-empty.", nameof(value));
-            }
-
-            _user = value;
-        }
+        get => _pad.User;
+        set => SetPad(_pad with { User = value });
     }
 
     /// <summary>Gets or sets whether the user's stored preferences apply (<c>pad_use_stored</c>); true when null.</summary>
@@ -132,63 +87,21 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? UseStoredPreferences
     {
-        get => _useStoredPreferences;
-        set => Set(ref _useStoredPreferences, value);
+        get => _pad.UseStoredPreferences;
+        set => SetPad(_pad with { UseStoredPreferences = value });
     }
 
-    /// <summary>Gets or sets the token limit (<c>max_tokens</c>); the model's default when null.</summary>
-    [JsonPropertyName("max_tokens")]
+    /// <summary>Gets or sets preference layers applied between the stored preferences and <see cref="Preferences"/> (<c>pad_preference_layers</c>).</summary>
+    [JsonPropertyName(PadOptionKeys.PreferenceLayers)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? MaxTokens
+    public IReadOnlyList<PadPreferenceLayer>? PreferenceLayers
     {
-        get => _maxTokens;
-        set => Set(ref _maxTokens, value);
+        get => _pad.Layers;
+        set => SetPad(_pad with { Layers = value?.ToArray() });
     }
 
-    /// <summary>Gets or sets the sampling temperature (<c>temperature</c>); 0 (greedy) by default.</summary>
-    [JsonPropertyName("temperature")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public float? Temperature
-    {
-        get => _temperature;
-        set => Set(ref _temperature, value);
-    }
-
-    /// <summary>Gets or sets nucleus sampling's probability mass (<c>top_p</c>).</summary>
-    [JsonPropertyName("top_p")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public float? TopP
-    {
-        get => _topP;
-        set => Set(ref _topP, value);
-    }
-
-    /// <summary>Gets or sets the sampler's top-k (<c>top_k</c>; not PAD's candidate set, see <see cref="PadTopK"/>).</summary>
-    [JsonPropertyName("top_k")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public int? TopK
-    {
-        get => _topK;
-        set => Set(ref _topK, value);
-    }
-
-    /// <summary>Gets or sets the sampling seed (<c>seed</c>).</summary>
-    [JsonPropertyName("seed")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? Seed
-    {
-        get => _seed;
-        set => Set(ref _seed, value);
-    }
-
-    /// <summary>Gets or sets sequences that end the answer (<c>stop_sequences</c>).</summary>
-    [JsonPropertyName("stop_sequences")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IList<string>? StopSequences
-    {
-        get => _stopSequences;
-        set => Set(ref _stopSequences, value);
-    }
+    /// <summary>Returns the PAD options these settings carry.</summary>
+    public PadRequestOptions ToPadOptions() => _pad;
 
     /// <summary>
     /// Returns <paramref name="executionSettings"/> as <see cref="PadPromptExecutionSettings"/>: the same instance when it
@@ -224,58 +137,28 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
     }
 
     /// <inheritdoc/>
-    public override PromptExecutionSettings Clone() => new PadPromptExecutionSettings
+    public override PromptExecutionSettings Clone()
     {
-        ModelId = ModelId,
-        ServiceId = ServiceId,
-        FunctionChoiceBehavior = FunctionChoiceBehavior,
-        ExtensionData = ExtensionData is null ? null : new Dictionary<string, object>(ExtensionData),
-        Preferences = Preferences?.ToList(),
-        PreferenceWeight = PreferenceWeight,
-        PadTopK = PadTopK,
-        RewardMode = RewardMode,
-        User = User,
-        UseStoredPreferences = UseStoredPreferences,
-        MaxTokens = MaxTokens,
-        Temperature = Temperature,
-        TopP = TopP,
-        TopK = TopK,
-        Seed = Seed,
-        StopSequences = StopSequences?.ToList(),
-    };
+        var clone = new PadPromptExecutionSettings
+        {
+            ModelId = ModelId,
+            ServiceId = ServiceId,
+            FunctionChoiceBehavior = FunctionChoiceBehavior,
+            ExtensionData = ExtensionData is null ? null : new Dictionary<string, object>(ExtensionData),
+            _pad = _pad,
+        };
+        CopyGenerationTo(clone);
+        return clone;
+    }
 
     /// <inheritdoc/>
     public override void Freeze()
     {
-        if (IsFrozen)
+        if (!IsFrozen)
         {
-            return;
+            FreezeGeneration();
+            base.Freeze();
         }
-
-        // Lists are copied read-only so the settings cannot change through a reference kept by the caller.
-        if (_preferences is not null)
-        {
-            _preferences = new ReadOnlyCollection<PadPreference>(_preferences.ToArray());
-        }
-
-        if (_stopSequences is not null)
-        {
-            _stopSequences = new ReadOnlyCollection<string>(_stopSequences.ToArray());
-        }
-
-        base.Freeze();
-    }
-
-    // Semantic Kernel's conventions: snake_case names come from the attributes; numbers may be strings in hand-written JSON.
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private void Set<T>(ref T field, T value)
-    {
-        ThrowIfFrozen();
-        field = value;
     }
 
     /// <summary>
@@ -290,10 +173,23 @@ public sealed class PadPromptExecutionSettings : PromptExecutionSettings
             return;
         }
 
-        _ = PadRequestOptions.Parse(data.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)));
+        _ = PadRequestOptions.Read(data.Select(p => new KeyValuePair<string, object?>(p.Key, p.Value)));
         if (data.Keys.FirstOrDefault(k => k.StartsWith(PadOptionKeys.Prefix, StringComparison.OrdinalIgnoreCase)) is { } key)
         {
             throw new ArgumentException($"'{key}' is in the ExtensionData of PadPromptExecutionSettings; set its typed property instead.", key);
         }
+    }
+
+    private void SetPad(PadRequestOptions pad)
+    {
+        ThrowIfFrozen();
+        pad.Validate();
+        _pad = pad;
+    }
+
+    private void Set<T>(ref T field, T value)
+    {
+        ThrowIfFrozen();
+        field = value;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using PadKernel.Alignment;
+using PadKernel.Extensions.AI;
 using PadKernel.Preferences;
 using PadKernel.Server.Authentication;
 using PadKernel.Server.Configuration;
@@ -33,7 +34,7 @@ internal sealed class PreferencesEndpoints(
         Authorize(context, id);
         PreferencesPutRequest body = await RequestBodyReader.ReadAsync(
             context.Request, ServerJsonContext.Wire.PreferencesPutRequest, options.Value.Limits.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        List<PreferenceInput> wanted = body.Preferences
+        List<PadPreference> wanted = body.Preferences
             ?? throw ApiException.InvalidRequest("'preferences' is required: the user's whole new list (an empty array clears it).", "preferences", "missing_required_parameter");
         translator.CheckPreferences(wanted, "preferences");
 
@@ -42,7 +43,7 @@ internal sealed class PreferencesEndpoints(
         try
         {
             result = await store.ReplaceAsync(
-                id, wanted.Select(p => new Preference(p.Text.Trim(), p.Weight ?? 1f)).ToList(), context.RequestAborted).ConfigureAwait(false);
+                id, wanted.Select(p => p.ToPreference(defaultWeight: 1f)).ToList(), context.RequestAborted).ConfigureAwait(false);
         }
         catch (ArgumentException e) when (e is not ArgumentNullException)
         {

@@ -35,11 +35,7 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
             throw ApiException.InvalidRequest("Tool calling is not supported by this server.", "tools", "unsupported_parameter");
         }
 
-        var chatOptions = new ChatOptions
-        {
-            MaxOutputTokens = MaxTokens(request),
-            AdditionalProperties = [],
-        };
+        var chatOptions = new ChatOptions { MaxOutputTokens = MaxTokens(request) };
 
         if (request.Temperature is float temperature)
         {
@@ -75,14 +71,14 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
         }
 
         string? userId = ResolveUser(request.User, caller);
-        if (userId is not null)
+        try
         {
-            chatOptions.AdditionalProperties[PadOptionKeys.User] = userId;
+            chatOptions.WithPadOptions((request.Pad is PadExtensionDto pad ? TranslatePad(pad) : PadRequestOptions.Empty) with { User = userId });
         }
-
-        if (request.Pad is PadExtensionDto pad)
+        catch (ArgumentException e)
         {
-            TranslatePad(pad, chatOptions.AdditionalProperties);
+            // The rules every front end shares (PadRequestOptions), past this server's own limits: a 400 naming the field.
+            throw GenerationErrors.ToApiError(e)!;
         }
 
         bool stream = request.Stream ?? false;
@@ -91,7 +87,7 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
     }
 
     /// <summary>Checks a preference list (of a request's <c>pad</c> or of a PUT) against the limits.</summary>
-    public void CheckPreferences(List<PreferenceInput> preferences, string param)
+    public void CheckPreferences(List<PadPreference> preferences, string param)
     {
         if (preferences.Count > _limits.MaxPreferences)
         {
@@ -240,40 +236,40 @@ internal sealed class ChatRequestTranslator(IOptions<PadServerOptions> options, 
             : throw ApiException.Forbidden($"This API key acts as its own user and cannot generate as user '{requested}'.", "user");
     }
 
-    private void TranslatePad(PadExtensionDto pad, AdditionalPropertiesDictionary properties)
+    /// <summary>The <c>pad</c> object as PAD's request options, checked against this server's limits (each refusal names its field).</summary>
+    private PadRequestOptions TranslatePad(PadExtensionDto pad)
     {
         if (pad.Preferences is { } preferences)
         {
             CheckPreferences(preferences, "pad.preferences");
-            // A weighted preference travels as a Preference; an unweighted one as its text, so pad.weight applies to it.
-            properties[PadOptionKeys.Preferences] = preferences.Select(p => p.Weight is float w ? (object)new Preference(p.Text, w) : p.Text).ToList();
         }
 
-        if (pad.Weight is float weight)
+        if (pad.Weight is float weight && !float.IsFinite(weight))
         {
-            properties[PadOptionKeys.Weight] = float.IsFinite(weight)
-                ? weight
-                : throw ApiException.InvalidRequest("'pad.weight' must be a finite number.", "pad.weight", "invalid_value");
+            throw ApiException.InvalidRequest("'pad.weight' must be a finite number.", "pad.weight", "invalid_value");
         }
 
-        if (pad.TopK is int topK)
+        if (pad.TopK is int topK && (topK < 1 || topK > _limits.MaxPadTopK))
         {
-            properties[PadOptionKeys.TopK] = topK >= 1 && topK <= _limits.MaxPadTopK
-                ? topK
-                : throw ApiException.InvalidRequest($"'pad.top_k' must be between 1 and {_limits.MaxPadTopK} (it is {topK}).", "pad.top_k", "invalid_value");
+            throw ApiException.InvalidRequest($"'pad.top_k' must be between 1 and {_limits.MaxPadTopK} (it is {topK}).", "pad.top_k", "invalid_value");
         }
 
-        if (pad.Mode is string mode)
+        RewardMode? mode = null;
+        if (pad.Mode is string name)
         {
-            properties[PadOptionKeys.Mode] = mode is "self" or "reward_model"
-                ? mode
-                : throw ApiException.InvalidRequest($"Unknown 'pad.mode' '{mode}'; expected 'self' or 'reward_model'.", "pad.mode", "invalid_value");
+            mode = RewardModeConverter.TryParse(name, out RewardMode parsed)
+                ? parsed
+                : throw ApiException.InvalidRequest($"Unknown 'pad.mode' '{name}'; expected '{RewardModeConverter.SelfName}' or '{RewardModeConverter.RewardModelName}'.", "pad.mode", "invalid_value");
         }
 
-        if (pad.UseStored is bool useStored)
+        return new PadRequestOptions
         {
-            properties[PadOptionKeys.UseStored] = useStored;
-        }
+            Preferences = pad.Preferences,
+            Weight = pad.Weight,
+            TopK = pad.TopK,
+            Mode = mode,
+            UseStoredPreferences = pad.UseStored,
+        };
     }
 
     private static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);

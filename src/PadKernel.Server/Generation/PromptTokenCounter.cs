@@ -78,7 +78,7 @@ internal sealed class PromptTokenCounter(IOptions<PadServerOptions> options)
             return messages.Select(m => new ChatPrompt([PromptSegment.Text(m.Text)])).ToList();
         }
 
-        return [template.Render(PadChatClient.ToPromptMessages(messages, instructions: null))];
+        return [template.Render(PadChatMessageMapper.ToPromptMessages(messages))];
     }
 
     private void CheckLimits(long tokens, ILanguageModel model, string holds)

@@ -88,6 +88,8 @@ public static class PadServerApplication
                 }
             }
         });
+        // One pipeline for the server: each request names its user (pad_user, from its API key).
+        builder.Services.AddPadChatClient(lifetime: ServiceLifetime.Singleton);
         foreach (IModelLoader loader in options.Loaders)
         {
             pad.AddModelLoader(loader);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PadKernel.Extensions.AI;
 
 namespace PadKernel.Server.Protocol;
 
@@ -62,7 +63,7 @@ internal sealed class StreamOptionsDto
 internal sealed class PadExtensionDto
 {
     [JsonConverter(typeof(PreferenceListConverter))]
-    public List<PreferenceInput>? Preferences { get; set; }
+    public List<PadPreference>? Preferences { get; set; }
 
     public float? Weight { get; set; }
 
@@ -74,15 +75,10 @@ internal sealed class PadExtensionDto
     public bool? UseStored { get; set; }
 }
 
-/// <summary>A preference as a client sends it: a string, or <c>{"text", "weight"}</c>.</summary>
-/// <param name="Text">The preference text.</param>
-/// <param name="Weight">The weight, or null for the request's default weight.</param>
-internal sealed record PreferenceInput(string Text, float? Weight);
-
 /// <summary>The body of <c>PUT /v1/users/{id}/preferences</c>: the user's whole new list.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class PreferencesPutRequest
 {
     [JsonConverter(typeof(PreferenceListConverter))]
-    public List<PreferenceInput>? Preferences { get; set; }
+    public List<PadPreference>? Preferences { get; set; }
 }

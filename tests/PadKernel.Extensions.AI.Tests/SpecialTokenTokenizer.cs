@@ -4,11 +4,12 @@ using PadKernel.Text;
 namespace PadKernel.Extensions.AI.Tests;
 
 /// <summary>
-/// A tokenizer for template tests: ids 0–255 are UTF-8 bytes, higher ids are the control tokens of the common chat
-/// formats. Encode is plain text only, as the ITokenizer contract requires, so any control id in an encoded prompt
-/// was put there by a template's control segment.
+/// A tokenizer for template tests that knows the control tokens of the common chat formats (PadKernel.Tests'
+/// ByteTokenizer knows only BOS and EOS): ids 0–255 are UTF-8 bytes, higher ids are the control tokens. Encode is plain
+/// text only, as the ITokenizer contract requires, so any control id in an encoded prompt was put there by a template's
+/// control segment.
 /// </summary>
-internal sealed class ByteTokenizer : ITokenizer
+internal sealed class SpecialTokenTokenizer : ITokenizer
 {
     public static readonly string[] Specials =
     [
@@ -18,7 +19,7 @@ internal sealed class ByteTokenizer : ITokenizer
 
     private readonly string[] _specials;
 
-    public ByteTokenizer(params string[] specials)
+    public SpecialTokenTokenizer(params string[] specials)
     {
         _specials = specials.Length == 0 ? Specials : specials;
     }
