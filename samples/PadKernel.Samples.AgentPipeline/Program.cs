@@ -4,7 +4,8 @@
 //
 //   dotnet run --project samples/PadKernel.Samples.AgentPipeline [models-folder]
 //
-// The models folder (holding stories260K/) comes from the argument, then $PADKERNEL_MODELS.
+// The story model comes from the models folder given (holding stories260K/), else $PADKERNEL_MODELS, else the copy
+// bundled next to the sample.
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,12 +16,12 @@ using PadKernel.Preferences;
 using PadKernel.Preferences.Sqlite;
 using PadKernel.Samples.AgentPipeline;
 
-string? models = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("PADKERNEL_MODELS");
-string modelFolder = Path.Combine(models ?? "", "stories260K");
-if (string.IsNullOrWhiteSpace(models) || !Directory.Exists(modelFolder))
+string[] tried = [.. new[] { args.Length > 0 ? args[0] : null, Environment.GetEnvironmentVariable("PADKERNEL_MODELS"), Path.Combine(AppContext.BaseDirectory, "models") }
+    .Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => Path.Combine(f!, "stories260K"))];
+string? modelFolder = tried.FirstOrDefault(Directory.Exists);
+if (modelFolder is null)
 {
-    Console.Error.WriteLine($"stories260K not found (looked in '{modelFolder}'). Pass the models folder or set PADKERNEL_MODELS; " +
-                            "get the model with `pad models pull stories260K` or from https://huggingface.co/karpathy/tinyllamas.");
+    Console.Error.WriteLine($"stories260K not found (looked in {string.Join(", ", tried)}). Pass a models folder that holds it.");
     return 1;
 }
 

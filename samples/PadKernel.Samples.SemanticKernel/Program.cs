@@ -3,8 +3,8 @@
 //
 //   dotnet run --project samples/PadKernel.Samples.SemanticKernel [models-folder]
 //
-// The models folder (holding stories260K/) comes from the argument, then $PADKERNEL_MODELS.
+// The story model comes from the models folder given (holding stories260K/), else $PADKERNEL_MODELS, else the copy
+// bundled next to the sample.
 using PadKernel.Samples.SemanticKernel;
 
-string? models = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("PADKERNEL_MODELS");
-return await StorySample.RunAsync(models, Console.Out);
+return await StorySample.RunAsync(args.Length > 0 ? args[0] : null, Console.Out);

@@ -24,13 +24,17 @@ public static class StorySample
         }
         """;
 
+    /// <param name="modelsFolder">A folder holding <c>stories260K/</c>; null for $PADKERNEL_MODELS, else the bundled copy.</param>
+    /// <param name="output">Where the sample writes.</param>
     public static async Task<int> RunAsync(string? modelsFolder, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        string modelFolder = Path.Combine(modelsFolder ?? "", "stories260K");
-        if (string.IsNullOrWhiteSpace(modelsFolder) || !Directory.Exists(modelFolder))
+        string[] tried = [.. new[] { modelsFolder, Environment.GetEnvironmentVariable("PADKERNEL_MODELS"), Path.Combine(AppContext.BaseDirectory, "models") }
+            .Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => Path.Combine(f!, "stories260K"))];
+        string? modelFolder = tried.FirstOrDefault(Directory.Exists);
+        if (modelFolder is null)
         {
-            await output.WriteLineAsync($"stories260K not found (looked in '{modelFolder}'). Pass the models folder or set PADKERNEL_MODELS.");
+            await output.WriteLineAsync($"stories260K not found (looked in {string.Join(", ", tried)}). Pass a models folder that holds it.");
             return 1;
         }
 

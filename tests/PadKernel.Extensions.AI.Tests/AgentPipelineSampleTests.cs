@@ -14,4 +14,14 @@ public sealed class AgentPipelineSampleTests
         int exitCode = result is Task<int> task ? await task : (int)result!;
         Assert.Equal(0, exitCode);
     }
+
+    [Fact]
+    public async Task The_sample_needs_no_argument_it_runs_on_the_bundled_model()
+    {
+        MethodInfo main = typeof(Samples.AgentPipeline.StoryAgent).Assembly.EntryPoint!;
+        object? result = main.Invoke(null, [Array.Empty<string>()]);
+        int exitCode = result is Task<int> task ? await task : (int)result!;
+        Assert.Equal(0, exitCode);
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "models", "stories260K", "stories260K.bin")));
+    }
 }

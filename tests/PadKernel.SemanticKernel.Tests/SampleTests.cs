@@ -13,4 +13,13 @@ public sealed class SampleTests
         int exitCode = await StorySample.RunAsync(Path.GetDirectoryName(TestData.StoriesFolder)!, output);
         Assert.True(exitCode == 0, output.ToString());
     }
+
+    [Fact]
+    public async Task The_sample_needs_no_argument_it_runs_on_the_bundled_model()
+    {
+        using var output = new StringWriter();
+        int exitCode = await StorySample.RunAsync(null, output);
+        Assert.True(exitCode == 0, output.ToString());
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "models", "stories260K", "stories260K.bin")));
+    }
 }
