@@ -60,7 +60,32 @@ public sealed class ReportWriterTests
         string[] tableRows = md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2 * (summary.Rows.Count + 1), tableRows.Length);
         EvalSummaryRow pad = summary.Rows.Single(r => r.Method.Key == "pad-sc w=8 k=20");
-        Assert.Contains($"| pad-sc | 8 | 20 | 4 | {pad.Adherence.Mean.ToString("0.000", CultureInfo.InvariantCulture)} | {pad.Perplexity.Mean.ToString("0.00", CultureInfo.InvariantCulture)} |", md, StringComparison.Ordinal);
+        Assert.Contains($"| PAD self-contrast | 8 | 20 | 4 | {pad.Adherence.Mean.ToString("0.000", CultureInfo.InvariantCulture)} | {pad.Perplexity.Mean.ToString("0.00", CultureInfo.InvariantCulture)} |", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryRow_HasItsMethodsNameAndK_InTheConsoleMarkdownAndHtml()
+    {
+        // Matched prompting at two k: each row says which k it is (it was "prompting-k" with k "–", twice).
+        IReadOnlyList<EvalRecord> records = [.. SyntheticResults.Records(), .. new[] { 10, 20 }.SelectMany(k => new[] { "dog", "sea" }.Select(p =>
+            SyntheticResults.Record(new EvalMethod(EvalMethodKind.PromptingTopK, 0, k), 0, p, 0.2, 30, 20)))];
+        EvalSummary summary = EvalSummary.Create(records, "synthetic", "test-model", ["dog", "sea"], "");
+        using var writer = new StringWriter();
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 200;
+        console.Write(ConsoleReport.CreateTable(summary));
+        string md = MarkdownReportWriter.Render(summary), html = HtmlReportWriter.Render(summary);
+
+        foreach (int k in new[] { 10, 20 })
+        {
+            Assert.Contains($"| matched prompting | – | {k} |", md, StringComparison.Ordinal);
+            Assert.Contains($"<td>matched prompting</td><td>–</td><td>{k}</td>", html, StringComparison.Ordinal);
+            Assert.Matches($@"│ matched prompting\s+│ –\s+│ {k}\s+│", writer.ToString());
+        }
+
+        Assert.Contains("| base (no preference) | – | – |", md, StringComparison.Ordinal);
+        Assert.Contains("| preference prompting | – | – |", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("prompting-k", md + html + writer, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,7 +142,7 @@ public sealed class ReportWriterTests
         console.Write(ConsoleReport.CreateTable(summary));
         string text = writer.ToString();
         Assert.Contains("prompting", text, StringComparison.Ordinal);
-        Assert.Equal(6, text.Split('\n').Count(l => l.Contains("pad-sc", StringComparison.Ordinal)));
+        Assert.Equal(6, text.Split('\n').Count(l => l.Contains("PAD self-contrast", StringComparison.Ordinal)));
     }
 
     private static (double X, double Y) Centre(XElement point)

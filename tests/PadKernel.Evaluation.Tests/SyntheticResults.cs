@@ -5,7 +5,7 @@ namespace PadKernel.Evaluation.Tests;
 /// <summary>Small hand-made result sets for the writers.</summary>
 internal static class SyntheticResults
 {
-    public static EvalRecord Record(EvalMethod method, int prompt, string preference, double adherence, double nll, int tokens, int sample = 0) => new()
+    public static EvalRecord Record(EvalMethod method, int prompt, string preference, double adherence, double nll, int tokens, int sample = 0, string? text = null) => new()
     {
         Method = method.Key,
         Kind = method.Kind,
@@ -14,7 +14,7 @@ internal static class SyntheticResults
         Prompt = prompt,
         Preference = preference,
         Sample = sample,
-        Text = "text, with \"quotes\"",
+        Text = text ?? "text, with \"quotes\"",
         Tokens = tokens,
         Seconds = tokens / 1000.0,
         ForwardCalls = tokens + (method.IsPad ? 1 : 0),

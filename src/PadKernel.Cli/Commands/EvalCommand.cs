@@ -107,13 +107,14 @@ internal static class EvalCommand
             EvalSummary summary = EvalSummary.Create(records, loadedSuite.Name, baseModel.Info.ModelId, loadedSuite.Preferences.Select(p => p.Id).ToArray(), settings);
             context.Console.Write(ConsoleReport.CreateTable(summary));
             string commandLine = "pad " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value)));
-            IReadOnlyList<string> files = EvalReport.WriteAll(summary, outDir, commandLine);
-            if (records.Count > 0)
+            string? comparison = records.Count > 0 ? HeldOutComparison.Create(records, runner.PromptCount, options.DevPrompts, options.Seed).ToMarkdown() : null;
+            IReadOnlyList<EvalExample> examples = EvalExample.Pick(records, loadedSuite, options.DevPrompts ?? 0, count: 3);
+            IReadOnlyList<string> files = EvalReport.WriteAll(summary, outDir, commandLine, comparison, examples);
+            if (comparison is not null)
             {
-                HeldOutComparison comparison = HeldOutComparison.Create(records, runner.PromptCount, options.DevPrompts, options.Seed);
                 string comparisonFile = Path.Combine(outDir, EvalReport.ComparisonFileName);
-                await File.WriteAllTextAsync(comparisonFile, $"`{commandLine}`\n\n{settings}\n\n{comparison.ToMarkdown()}", cancellationToken);
-                context.Console.WriteLine(comparison.ToMarkdown());
+                await File.WriteAllTextAsync(comparisonFile, $"`{commandLine}`\n\n{settings}\n\n{comparison}", cancellationToken);
+                context.Console.WriteLine(comparison);
                 files = [.. files, comparisonFile];
             }
 

@@ -21,7 +21,12 @@ public static class EvalReport
     public const string ComparisonFileName = "comparison.md";
 
     /// <summary>Writes summary.md, summary.csv, plot.svg and report.html into <paramref name="directory"/> and returns their paths.</summary>
-    public static IReadOnlyList<string> WriteAll(EvalSummary summary, string directory, string? command = null)
+    /// <param name="summary">The summary.</param>
+    /// <param name="directory">The output folder.</param>
+    /// <param name="command">The command that produced the run, shown in the reports.</param>
+    /// <param name="comparison">The held-out comparison as Markdown, for the HTML report.</param>
+    /// <param name="examples">Example texts, for the HTML report.</param>
+    public static IReadOnlyList<string> WriteAll(EvalSummary summary, string directory, string? command = null, string? comparison = null, IReadOnlyList<EvalExample>? examples = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -31,7 +36,7 @@ public static class EvalReport
         MarkdownReportWriter.Write(summary, md);
         CsvReportWriter.Write(summary, csv);
         SvgPlotWriter.Write(summary, svg);
-        HtmlReportWriter.Write(summary, html, command);
+        HtmlReportWriter.Write(summary, html, command, comparison, examples);
         return [md, csv, svg, html];
     }
 }

@@ -17,9 +17,9 @@ public static class ReportColumns
         bool pad = row.Method.IsPad;
         return
         [
-            row.Method.Family,
+            MethodLabels.Name(row.Method),
             pad ? Number(row.Method.Weight, "0.##") : "–",
-            pad ? row.Method.TopK.ToString(CultureInfo.InvariantCulture) : "–",
+            row.Method.TopK > 0 ? row.Method.TopK.ToString(CultureInfo.InvariantCulture) : "–",
             row.Cells.ToString(CultureInfo.InvariantCulture),
             WithSpread(row.Adherence, "0.000"),
             WithSpread(row.Perplexity, "0.00"),

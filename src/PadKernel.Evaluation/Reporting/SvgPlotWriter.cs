@@ -7,13 +7,14 @@ namespace PadKernel.Evaluation.Reporting;
 
 /// <summary>
 /// Draws adherence (y) against perplexity (x) as a self-contained SVG: one point per method and weight, each PAD
-/// family and k joined as a curve in order of w and labelled with w, the baselines as distinct markers, error bars
-/// over seeds, axes with ticks and labels, and a legend. A log x axis is used when perplexities span a wide range.
+/// family and k joined as a curve in order of w and labelled with w (labels placed where they overlap nothing), the
+/// baselines as distinct markers (one per matched-prompting k), error bars over seeds, axes with ticks and labels, and
+/// a legend with one entry per series that wraps its labels to fit. A log x axis is used when perplexities span a wide range.
 /// </summary>
 public static class SvgPlotWriter
 {
     /// <summary>The plot's width in pixels.</summary>
-    public const int Width = 900;
+    public const int Width = 960;
 
     /// <summary>The plot's height in pixels.</summary>
     public const int Height = 560;
@@ -22,7 +23,7 @@ public static class SvgPlotWriter
     public const double Left = 80;
 
     /// <summary>The plot area's right edge (the legend sits to its right).</summary>
-    public const double Right = Width - 230;
+    public const double Right = Width - 250;
 
     /// <summary>The plot area's top edge.</summary>
     public const double Top = 56;
@@ -31,6 +32,7 @@ public static class SvgPlotWriter
     public const double Bottom = Height - 70;
 
     private static readonly string[] s_palette = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"];
+    private static readonly string[] s_controlPalette = ["#e6550d", "#a63603", "#fd8d3c"];
 
     /// <summary>Renders the plot of <paramref name="summary"/> as SVG text.</summary>
     public static string Render(EvalSummary summary)
@@ -50,18 +52,12 @@ public static class SvgPlotWriter
         Axis y = Axis.ForAdherence(rows.Select(r => r.Adherence.Mean + r.Adherence.StdDev));
         DrawAxes(svg, x, y);
 
+        // Every point and marker is placed first; the w labels then take free places around their points.
         var legend = new List<(string Label, string Marker)>();
+        var labels = new List<(double X, double Y, string Text, string Colour)>();
         int colour = 0;
         foreach (IGrouping<string, EvalSummaryRow> series in rows.Where(r => r.Method.IsPad).GroupBy(r => r.Method.Series))
         {
-            // Curves often share their low-w points: each series puts its w labels in its own corner so they do not overlap.
-            (double dx, double dy, string anchor) = (colour % 4) switch
-            {
-                0 => (7.0, 15.0, "start"),
-                1 => (-7.0, -7.0, "end"),
-                2 => (7.0, -7.0, "start"),
-                _ => (-7.0, 15.0, "end"),
-            };
             string c = s_palette[colour++ % s_palette.Length];
             EvalSummaryRow[] points = series.OrderBy(r => r.Method.Weight).ToArray();
             string path = string.Join(' ', points.Select(r => P(x.Map(r.Perplexity.Mean)) + "," + P(y.Map(r.Adherence.Mean))));
@@ -71,22 +67,28 @@ public static class SvgPlotWriter
                 double px = x.Map(r.Perplexity.Mean), py = y.Map(r.Adherence.Mean);
                 ErrorBar(svg, r, px, y, c);
                 svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"point\" data-method=\"{Esc(r.Method.Key)}\" cx=\"{P(px)}\" cy=\"{P(py)}\" r=\"4.5\" fill=\"{c}\"><title>{Esc(Tooltip(r))}</title></circle>\n");
-                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{P(px + dx)}\" y=\"{P(py + dy)}\" text-anchor=\"{anchor}\" font-size=\"10\" fill=\"{c}\">w={Esc(ReportColumns.Number(r.Method.Weight, "0.##"))}</text>\n");
+                labels.Add((px, py, "w=" + ReportColumns.Number(r.Method.Weight, "0.##"), c));
             }
 
-            legend.Add((series.Key.Replace("pad-sc", "PAD self-contrast", StringComparison.Ordinal).Replace("pad-rm", "PAD reward model", StringComparison.Ordinal), $"line:{c}"));
+            AddLegend(legend, MethodLabels.Series(points[0].Method), $"line:{c}");
         }
 
-        foreach (EvalSummaryRow r in rows.Where(r => !r.Method.IsPad))
+        int control = 0;
+        foreach (EvalSummaryRow r in rows.Where(r => !r.Method.IsPad).OrderBy(r => r.Method.ReportOrder).ThenBy(r => r.Method.TopK))
         {
             double px = x.Map(r.Perplexity.Mean), py = y.Map(r.Adherence.Mean);
-            bool isBase = r.Method.Kind == EvalMethodKind.Base;
-            string c = isBase ? "#222222" : "#d62728";
+            (string shape, string c) = r.Method.Kind switch
+            {
+                EvalMethodKind.Base => ("square", "#222222"),
+                EvalMethodKind.Prompting => ("diamond", "#d62728"),
+                _ => ("triangle", s_controlPalette[control++ % s_controlPalette.Length]),
+            };
             ErrorBar(svg, r, px, y, c);
-            svg.Append(Marker(isBase ? "square" : "diamond", px, py, c, r.Method.Key, Tooltip(r)));
-            legend.Add((isBase ? "base (no preference)" : "preference prompting (w = 0)", isBase ? $"square:{c}" : $"diamond:{c}"));
+            svg.Append(Marker(shape, px, py, c, r.Method.Key, Tooltip(r)));
+            AddLegend(legend, MethodLabels.Series(r.Method), $"{shape}:{c}");
         }
 
+        PlotLabels.Place(svg, labels, rows.Select(r => (x.Map(r.Perplexity.Mean), y.Map(r.Adherence.Mean))).ToArray(), (Left, Top, Right, Bottom));
         DrawLegend(svg, legend);
         svg.Append("</svg>\n");
         return svg.ToString();
@@ -97,7 +99,7 @@ public static class SvgPlotWriter
 
     private static void DrawAxes(StringBuilder svg, Axis x, Axis y)
     {
-        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{P(Left)}\" y=\"{P(Top)}\" width=\"{P(Right - Left)}\" height=\"{P(Bottom - Top)}\" fill=\"#fafafa\" stroke=\"#333\"/>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"plot-area\" x=\"{P(Left)}\" y=\"{P(Top)}\" width=\"{P(Right - Left)}\" height=\"{P(Bottom - Top)}\" fill=\"#fafafa\" stroke=\"#333\"/>\n");
         foreach (double t in x.Ticks)
         {
             double px = x.Map(t);
@@ -120,19 +122,38 @@ public static class SvgPlotWriter
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{P(Left + 8)}\" y=\"{P(Top + 16)}\" fill=\"#888\" font-size=\"11\">↖ better: more adherent and more fluent</text>\n");
     }
 
+    // One entry per label: the rows of a series (or two runs of one control) share it.
+    private static void AddLegend(List<(string Label, string Marker)> legend, string label, string marker)
+    {
+        if (!legend.Exists(e => e.Label == label))
+        {
+            legend.Add((label, marker));
+        }
+    }
+
     private static void DrawLegend(StringBuilder svg, List<(string Label, string Marker)> legend)
     {
-        double lx = Right + 18, ly = Top + 4;
-        svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"legend\" x=\"{P(lx - 8)}\" y=\"{P(ly - 4)}\" width=\"{P(Width - lx - 4)}\" height=\"{22 * legend.Count + 8}\" fill=\"#fff\" stroke=\"#bbb\"/>\n");
+        // Labels wider than the legend wrap onto more lines, so none runs past the image's right edge.
+        const double LineHeight = 15, Gap = 8;
+        double lx = Right + 18, ly = Top + 4, textWidth = Width - lx - 32 - 10;
+        List<string>[] lines = [.. legend.Select(e => PlotLabels.Wrap(e.Label, textWidth, 12))];
+        double height = lines.Sum(l => l.Count * LineHeight + Gap) + 8;
+        svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"legend\" x=\"{P(lx - 8)}\" y=\"{P(ly - 4)}\" width=\"{P(Width - lx + 4)}\" height=\"{P(height)}\" fill=\"#fff\" stroke=\"#bbb\"/>\n");
+        double cy = ly + 12;
         for (int i = 0; i < legend.Count; i++)
         {
-            (string label, string marker) = legend[i];
-            double cy = ly + 12 + 22 * i;
-            string[] parts = marker.Split(':');
+            string[] parts = legend[i].Marker.Split(':');
             svg.Append(parts[0] == "line"
                 ? string.Create(CultureInfo.InvariantCulture, $"<line x1=\"{P(lx)}\" y1=\"{P(cy)}\" x2=\"{P(lx + 24)}\" y2=\"{P(cy)}\" stroke=\"{parts[1]}\" stroke-width=\"2\"/><circle cx=\"{P(lx + 12)}\" cy=\"{P(cy)}\" r=\"4\" fill=\"{parts[1]}\"/>\n")
                 : Marker(parts[0], lx + 12, cy, parts[1], null, null));
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{P(lx + 32)}\" y=\"{P(cy + 4)}\">{Esc(label)}</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"legend-label\" x=\"{P(lx + 32)}\" y=\"{P(cy + 4)}\">");
+            for (int line = 0; line < lines[i].Count; line++)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<tspan x=\"{P(lx + 32)}\" dy=\"{(line == 0 ? 0 : LineHeight)}\">{Esc(lines[i][line])}</tspan>");
+            }
+
+            svg.Append("</text>\n");
+            cy += lines[i].Count * LineHeight + Gap;
         }
     }
 
@@ -149,9 +170,12 @@ public static class SvgPlotWriter
     {
         string cls = method is null ? "" : $" class=\"point\" data-method=\"{Esc(method)}\"";
         string tip = title is null ? "" : $"<title>{Esc(title)}</title>";
-        return shape == "square"
-            ? string.Create(CultureInfo.InvariantCulture, $"<rect{cls} x=\"{P(x - 5)}\" y=\"{P(y - 5)}\" width=\"10\" height=\"10\" fill=\"{colour}\">{tip}</rect>\n")
-            : string.Create(CultureInfo.InvariantCulture, $"<polygon{cls} points=\"{P(x)},{P(y - 7)} {P(x + 7)},{P(y)} {P(x)},{P(y + 7)} {P(x - 7)},{P(y)}\" fill=\"{colour}\">{tip}</polygon>\n");
+        return shape switch
+        {
+            "square" => string.Create(CultureInfo.InvariantCulture, $"<rect{cls} x=\"{P(x - 5)}\" y=\"{P(y - 5)}\" width=\"10\" height=\"10\" fill=\"{colour}\">{tip}</rect>\n"),
+            "triangle" => string.Create(CultureInfo.InvariantCulture, $"<polygon{cls} points=\"{P(x)},{P(y - 7)} {P(x + 7)},{P(y + 5)} {P(x - 7)},{P(y + 5)}\" fill=\"{colour}\">{tip}</polygon>\n"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"<polygon{cls} points=\"{P(x)},{P(y - 7)} {P(x + 7)},{P(y)} {P(x)},{P(y + 7)} {P(x - 7)},{P(y)}\" fill=\"{colour}\">{tip}</polygon>\n"),
+        };
     }
 
     private static string Tooltip(EvalSummaryRow r) =>
@@ -159,9 +183,9 @@ public static class SvgPlotWriter
 
     private static string TickLabel(double t) => t.ToString(Math.Abs(t) >= 100 ? "0" : "0.###", CultureInfo.InvariantCulture);
 
-    private static string P(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+    internal static string P(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string Esc(string text) => SecurityElement.Escape(text);
+    internal static string Esc(string text) => SecurityElement.Escape(text);
 
     /// <summary>A linear or log axis mapped onto the plot area.</summary>
     private sealed class Axis
