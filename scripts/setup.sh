@@ -3,6 +3,17 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
+# Installs Debian packages, as root or through sudo.
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "setup: needs $* installed: run 'apt-get install $*' as root" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "$@"
+}
+
 # --- node test clients ---
 # Reference implementations and real clients the .NET tests run (@huggingface/tokenizers, npm openai for the
 # server tests), one shared package.json. --ignore-scripts: no package needs an install step. (Native ONNX Runtime
@@ -28,7 +39,17 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   $sudo mkdir -p /etc/postgresql-common
   grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf \
     || echo 'create_main_cluster = false' | $sudo tee -a /etc/postgresql-common/createcluster.conf >/dev/null
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends postgresql
+  apt_install postgresql
 fi
 # --- end postgresql ---
+
+# --- tmux and chromium ---
+# `pad chat` is tested in a real terminal (tmux send-keys / capture-pane), the eval report is laid out and screenshotted
+# in headless Chromium.
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  apt_install "${need[@]}"
+fi
+# --- end tmux and chromium ---

@@ -33,10 +33,12 @@ public static class PadCli
 
         var context = new CliContext(output, error, CreateConsole(output), new ModelResolver(CreateLoaders(), ModelCache.FromEnvironment()));
         var verbose = new Option<bool>("--verbose") { Description = $"On an internal error, print the stack trace (or set {VerboseVariable}=1).", Recursive = true };
+        Command chat = ChatCommand.Create(context);
         var root = new RootCommand("PadKernel: personalize what a local language model writes, per user, at decoding time (PAD).")
         {
             GenerateCommand.Create(context),
             CompareCommand.Create(context),
+            chat,
             BenchCommand.Create(context),
             ModelsCommand.Create(context),
             EvalCommand.Create(context),
@@ -58,7 +60,14 @@ public static class PadCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+            var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            if (ReferenceEquals(parsed.CommandResult.Command, chat))
+            {
+                // In pad chat, Ctrl+C stops an answer, not the session: the command handles SIGINT itself.
+                invocation.ProcessTerminationTimeout = null;
+            }
+
+            return await parsed.InvokeAsync(invocation, cancellationToken);
         }
         catch (OperationCanceledException)
         {

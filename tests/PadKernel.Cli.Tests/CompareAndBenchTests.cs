@@ -65,7 +65,7 @@ public sealed class CompareAndBenchTests
     [Fact]
     public void CommonTokensFollowTheLongestCommonSubsequence()
     {
-        (bool[] left, bool[] right) = Commands.CompareCommand.CommonTokens([1, 2, 3, 4, 5], [1, 9, 3, 4, 7, 5]);
+        (bool[] left, bool[] right) = CommonSubsequence.Mark<int>([1, 2, 3, 4, 5], [1, 9, 3, 4, 7, 5]);
 
         Assert.Equal([true, false, true, true, true], left);
         Assert.Equal([true, false, true, true, false, true], right);

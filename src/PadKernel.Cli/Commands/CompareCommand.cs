@@ -33,7 +33,7 @@ internal static class CompareCommand
                 GenerationResult plain = PadDecoder.Generate(plainRequest, cancellationToken);
                 GenerationResult steered = PadDecoder.Generate(padRequest, cancellationToken);
 
-                (bool[] plainKept, bool[] steeredKept) = CommonTokens(plain.TokenIds, steered.TokenIds);
+                (bool[] plainKept, bool[] steeredKept) = CommonSubsequence.Mark(plain.TokenIds, steered.TokenIds);
 
                 // Two columns of a rounded table take 7 characters of borders and padding; the text is wrapped here, at
                 // word boundaries, so the table never breaks a word.
@@ -52,41 +52,6 @@ internal static class CompareCommand
             }
         });
         return command;
-    }
-
-    /// <summary>Marks the tokens of each sequence that belong to a longest common subsequence of the two.</summary>
-    internal static (bool[] Left, bool[] Right) CommonTokens(IReadOnlyList<int> left, IReadOnlyList<int> right)
-    {
-        int[,] lengths = new int[left.Count + 1, right.Count + 1];
-        for (int i = left.Count - 1; i >= 0; i--)
-        {
-            for (int j = right.Count - 1; j >= 0; j--)
-            {
-                lengths[i, j] = left[i] == right[j] ? lengths[i + 1, j + 1] + 1 : Math.Max(lengths[i + 1, j], lengths[i, j + 1]);
-            }
-        }
-
-        bool[] leftKept = new bool[left.Count];
-        bool[] rightKept = new bool[right.Count];
-        int a = 0, b = 0;
-        while (a < left.Count && b < right.Count)
-        {
-            if (left[a] == right[b])
-            {
-                leftKept[a++] = true;
-                rightKept[b++] = true;
-            }
-            else if (lengths[a + 1, b] >= lengths[a, b + 1])
-            {
-                a++;
-            }
-            else
-            {
-                b++;
-            }
-        }
-
-        return (leftKept, rightKept);
     }
 
     private static string Highlight(ITokenizer tokenizer, string prompt, int previousToken, IReadOnlyList<int> ids, bool[] kept, int width)
