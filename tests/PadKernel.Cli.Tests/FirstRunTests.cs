@@ -32,23 +32,27 @@ public sealed class FirstRunTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadmesCompareExample_IsExactlyWhatPadPrints()
+    public async Task ReadmesPastedRuns_AreExactlyWhatPadPrints()
     {
-        // The "See it" block: "$ COLUMNS=110 dotnet run --project src/PadKernel.Cli -c Release -- compare …" and its output.
+        // Each "$ COLUMNS=110 dotnet run --project src/PadKernel.Cli -c Release -- …" block of README and its output.
         string[] readme = File.ReadAllLines(Path.Combine(TestData.RepositoryRoot, "README.md"));
-        int at = Array.FindIndex(readme, l => l.StartsWith("$ COLUMNS=", StringComparison.Ordinal));
-        Assert.True(at > 0, "README has no pasted compare run");
-        string command = readme[at];
-        string[] printed = readme[(at + 1)..].TakeWhile(l => l != "```").ToArray();
-        int columns = int.Parse(command["$ COLUMNS=".Length..command.IndexOf(' ', 2)], System.Globalization.CultureInfo.InvariantCulture);
-        string[] args = ShellWords(command[(command.IndexOf(" -- ", StringComparison.Ordinal) + 4)..]);
+        int[] runs = [.. Enumerable.Range(0, readme.Length).Where(i => readme[i].TrimStart().StartsWith("$ COLUMNS=", StringComparison.Ordinal))];
+        Assert.True(runs.Length >= 2, "README has fewer pasted runs than expected");
+        foreach (int at in runs)
+        {
+            int indent = readme[at].Length - readme[at].TrimStart().Length;
+            string command = readme[at].Trim();
+            string[] printed = [.. readme[(at + 1)..].TakeWhile(l => l.Trim() != "```").Select(l => l[Math.Min(indent, l.Length)..])];
+            string columns = command["$ COLUMNS=".Length..command.IndexOf(' ', 2)];
+            string[] args = ShellWords(command[(command.IndexOf(" -- ", StringComparison.Ordinal) + 4)..]);
 
-        Environment.SetEnvironmentVariable("COLUMNS", columns.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        (int code, string output, string error) = await Offline(() => CliRun.InvokeAsync(args));
-        Environment.SetEnvironmentVariable("COLUMNS", null);
+            Environment.SetEnvironmentVariable("COLUMNS", columns);
+            (int code, string output, string error) = await Offline(() => CliRun.InvokeAsync(args));
+            Environment.SetEnvironmentVariable("COLUMNS", null);
 
-        Assert.True(code == 0, error);
-        Assert.Equal(printed, output.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
+            Assert.True(code == 0, error);
+            Assert.Equal(printed, output.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')));
+        }
     }
 
     [Fact]
