@@ -20,8 +20,8 @@ public sealed class ChatReplTests
         var services = new ServiceCollection();
         services.AddPadKernel(o => o.AddModel("stories", TestData.StoriesFolder, m => m.MaxOutputTokens = 200))
             .AddModelLoader<Llama2cModelLoader>()
-            .UsePreferenceStore(new InMemoryPreferenceStore())
-            .UseChatClientPipeline(p => p.Use(null, SlowStream));
+            .UsePreferenceStore(new InMemoryPreferenceStore());
+        services.AddPadChatClient().Use(null, SlowStream);
         await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
         var input = new LineFeed();
         using var buffer = new StringWriter();

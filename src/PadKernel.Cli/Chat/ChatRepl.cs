@@ -258,9 +258,8 @@ internal sealed class ChatRepl : IDisposable
         }
 
         // The same conversation without any preference: the user's stored ones off, none given.
-        var options = new ChatOptions { AdditionalProperties = new() { [PadOptionKeys.UseStored] = false } };
-        ChatResponse plain = await Chat.GetResponseAsync(last.Before, options, cancellationToken);
-        IReadOnlyList<Preference> preferences = await Pad.ResolvePreferencesAsync(null, cancellationToken);
+        ChatResponse plain = await Chat.GetResponseAsync(last.Before, new ChatOptions().WithPadOptions(new PadRequestOptions { UseStoredPreferences = false }), cancellationToken);
+        Preference[] preferences = Described((await PersonalizedRequestAsync(last.Before, cancellationToken)).Rewards);
         string[][] words = [Words(plain.Text), Words(last.Answer)];
         (bool[] plainKept, bool[] padKept) = CommonSubsequence.Mark<string>([.. words[0].Select(w => w.Trim())], [.. words[1].Select(w => w.Trim())]);
         int width = Math.Max(20, (_console.Profile.Width - 7) / 2);
@@ -282,18 +281,27 @@ internal sealed class ChatRepl : IDisposable
         }
 
         // The chat client's own decode request for the last turn, replayed with the trace on (greedy replays exactly).
-        DecodeRequest request = await Pad.CreateDecodeRequestAsync(last.Before, cancellationToken: cancellationToken);
+        DecodeRequest request = await PersonalizedRequestAsync(last.Before, cancellationToken);
         request.Options.IncludeTrace = true;
         GenerationResult replay = await Task.Run(() => PadDecoder.Generate(request, cancellationToken), cancellationToken);
-        Preference[] preferences = [.. request.Rewards.Select(r => new Preference(r.Label, r.Weight))];
-        TraceTable.Write(_console, request.Model.Tokenizer, replay.Trace, preferences, allSteps: rest.Equals("all", StringComparison.OrdinalIgnoreCase));
+        TraceTable.Write(_console, request.Model.Tokenizer, replay.Trace, Described(request.Rewards), allSteps: rest.Equals("all", StringComparison.OrdinalIgnoreCase));
         if (replay.Text != last.Answer && !last.Cancelled)
         {
             _console.MarkupLine("[dim](sampled: this replay drew other tokens than the answer shown; a temperature of 0 replays exactly)[/]");
         }
     }
 
-    private PadChatClient Pad => Chat.GetService<PadChatClient>() ?? throw new InvalidOperationException("The chat client DI built has no PadChatClient inside.");
+    // What the pipeline decodes for these messages: the user's preferences resolved as its personalization stage does,
+    // then the innermost PadChatClient's request.
+    private async Task<DecodeRequest> PersonalizedRequestAsync(IReadOnlyList<ChatMessage> messages, CancellationToken cancellationToken)
+    {
+        PadChatClient pad = Chat.GetService<PadChatClient>() ?? throw new InvalidOperationException("The chat client DI built has no PadChatClient inside.");
+        PadPreferenceResolver resolver = _scope.ServiceProvider.GetRequiredService<PadPreferenceResolver>();
+        ChatOptions options = await resolver.PersonalizeAsync(null, _user, cancellationToken);
+        return pad.CreateDecodeRequest(messages, options);
+    }
+
+    private static Preference[] Described(IReadOnlyList<RewardContext> rewards) => [.. rewards.Select(r => new Preference(r.Label, r.Weight))];
 
     private static string[] Words(string text) => [.. System.Text.RegularExpressions.Regex.Matches(text, @"\s*\S+|\s+$").Select(m => m.Value)];
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
+using PadKernel.Alignment;
 using PadKernel.Cli.Chat;
 using PadKernel.Extensions.AI;
 using PadKernel.Models;
@@ -52,7 +53,7 @@ internal static class ChatCommand
                     m.Temperature = parse.GetValue(temperature);
                     m.PadTopK = parse.GetValue(topK);
                     m.RewardModel = rewardPath is null ? null : RewardModelName;
-                    m.Mode = rewardPath is null ? null : "reward_model";
+                    m.Mode = rewardPath is null ? RewardMode.SelfContrast : RewardMode.RewardModel;
                 });
                 if (rewardPath is not null)
                 {
@@ -67,6 +68,7 @@ internal static class ChatCommand
             }
 
             pad.UseSqlitePreferences(database);
+            services.AddPadChatClient();
             await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
             ILanguageModel loaded = provider.GetRequiredService<PadModelRegistry>().GetModel();
 
