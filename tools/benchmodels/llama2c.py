@@ -61,7 +61,9 @@ def llama2c_tokenizer_from_json(tokenizer_json):
             raise SystemExit(f"{tokenizer_json}: token id {token_id} has no piece")
         score = -float(rank[piece]) if piece in rank else 0.0
         text = "\n<s>\n" if token_id == weights.BOS_ID else "\n</s>\n" if token_id == weights.EOS_ID else piece
-        tokens.append(text.replace("\u2581", " ").encode("utf-8"))
+        # Llama 2's tokenizer.json has one empty piece (id 31353); run.c cannot read a zero-length piece, and prints
+        # nothing for a NUL byte.
+        tokens.append(text.replace("\u2581", " ").encode("utf-8") or b"\0")
         scores.append(score)
 
     out = bytearray(struct.pack("<I", max(len(t) for t in tokens)))
