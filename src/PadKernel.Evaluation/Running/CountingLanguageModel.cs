@@ -35,6 +35,8 @@ internal sealed class CountingLanguageModel : ILanguageModel
 
     public IModelSequence CreateSequence() => new CountingSequence(this, _inner.CreateSequence(), _counter);
 
+    public IModelSequence CreateSequence(LogitsAccess access) => new CountingSequence(this, _inner.CreateSequence(access), _counter);
+
     public void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens)
     {
         if (_unwrapped.Length < sequences.Length)
@@ -79,6 +81,8 @@ internal sealed class CountingLanguageModel : ILanguageModel
         public bool HasLogits => Inner.HasLogits;
 
         public ReadOnlySpan<float> Logits => Inner.Logits;
+
+        public void GatherLogits(ReadOnlySpan<int> ids, Span<float> destination) => Inner.GatherLogits(ids, destination);
 
         public void Append(ReadOnlySpan<int> tokens)
         {

@@ -1,4 +1,5 @@
 using PadKernel.Decoding;
+using PadKernel.Logits;
 using PadKernel.Models;
 using PadKernel.Text;
 
@@ -11,13 +12,14 @@ internal sealed class DecodeSession : IDisposable
     private readonly ModelInfo _info;
     private readonly IModelSequence _base;
     private readonly IModelSequence[] _rewards;
-    private readonly float[] _weights;
     private readonly TokenMapping?[] _mappings;
     private readonly IReadOnlyList<int>[] _rewardContexts;
     private readonly ModelBatch[] _batches;
     private readonly List<IModelSequence> _allSequences = [];
 
-    private readonly PadLogitsStage _stage;
+    private readonly LogitsPipeline _pipeline;
+    private readonly PadRewardLink? _pad;
+    private readonly PadTraceRecorder? _trace;
     private readonly int[] _stopTokenIds;
     private readonly StreamingTextDecoder _text;
     private readonly StopSequenceMatcher _stops;
@@ -27,8 +29,6 @@ internal sealed class DecodeSession : IDisposable
     {
         _options = request.Options;
         _info = request.Model.Info;
-        int vocabulary = _info.VocabularySize;
-
         try
         {
             _base = Track(request.Model.CreateSequence());
@@ -36,15 +36,16 @@ internal sealed class DecodeSession : IDisposable
             // Zero-weight rewards change nothing; skipping them keeps w = 0 identical to plain decoding and free.
             RewardContext[] active = request.Rewards.Where(r => r.Weight != 0f).ToArray();
             _rewards = new IModelSequence[active.Length];
-            _weights = new float[active.Length];
             _mappings = new TokenMapping?[active.Length];
             _rewardContexts = new IReadOnlyList<int>[active.Length];
+            var rows = new RewardRow[active.Length];
             var contexts = new List<(IModelSequence Sequence, IReadOnlyList<int> Context)> { (_base, request.Context) };
             for (int i = 0; i < active.Length; i++)
             {
-                _rewards[i] = Track(active[i].Model.CreateSequence());
-                _weights[i] = active[i].Weight;
+                // PAD reads a reward row only on its K candidates: a runtime may compute just those logits.
+                _rewards[i] = Track(active[i].Model.CreateSequence(LogitsAccess.Gathered));
                 _mappings[i] = MappingFor(request.Model, active[i].Model);
+                rows[i] = new RewardRow(_rewards[i], active[i], _mappings[i]);
                 _rewardContexts[i] = active[i].Context;
                 if (_mappings[i] is null)
                 {
@@ -58,21 +59,16 @@ internal sealed class DecodeSession : IDisposable
                 .GroupBy(c => c.Sequence.Model)
                 .Select(g => new ModelBatch(g.Key, g.Select(c => c.Sequence).ToArray(), g.Select(c => c.Context).ToArray()))
                 .ToArray();
+
+            var step = new LogitsStep(_base, request.Context, rows, Math.Min(_options.MaxTokens, _info.ContextLength));
+            (_pipeline, _pad, _trace) = DecodeChain.Create(request, step);
+            _pipeline.Start();
         }
         catch
         {
             Dispose();
             throw;
         }
-
-        _stage = new PadLogitsStage(
-            _options,
-            _weights,
-            _mappings,
-            vocabulary,
-            request.Context,
-            _info.ModelId,
-            _rewards.Select(r => r.Model.Info.ModelId).ToArray());
 
         // Every id that ends generation, gathered once: EOS ids and BOS (a model that emits BOS has ended its text, as
         // run.c treats it) unless ignored, plus the caller's extra stop ids (a template's end-of-turn token).
@@ -131,7 +127,9 @@ internal sealed class DecodeSession : IDisposable
 
     public GenerationUpdate Step()
     {
-        int next = _stage.Select(_base.Logits, _rewards, _generated, out PadStep? step);
+        int index = _generated;
+        int next = _pipeline.Select();
+        PadStep? step = _trace?.Record(index, next);
 
         if (_stopTokenIds.AsSpan().Contains(next))
         {
@@ -139,16 +137,17 @@ internal sealed class DecodeSession : IDisposable
         }
 
         _generated++;
-        _stage.Accept(next);
+        _pipeline.Accept(next);
+        bool changed = _pad is not null && next != _pad.BaseTopTokenId;
         string text = _stops.Push(_text.Append(next));
         if (_stops.Stopped)
         {
-            return new GenerationUpdate(next, text, step, FinishReason.Stop) { ChangedByPad = _stage.LastChanged };
+            return new GenerationUpdate(next, text, step, FinishReason.Stop) { ChangedByPad = changed };
         }
 
         if (_generated >= _options.MaxTokens || AnyBatchFull())
         {
-            return new GenerationUpdate(next, Finish(text), step, FinishReason.Length) { ChangedByPad = _stage.LastChanged };
+            return new GenerationUpdate(next, Finish(text), step, FinishReason.Length) { ChangedByPad = changed };
         }
 
         foreach (ModelBatch batch in _batches)
@@ -157,7 +156,7 @@ internal sealed class DecodeSession : IDisposable
         }
 
         AdvanceMapped(next);
-        return new GenerationUpdate(next, text, step, null) { ChangedByPad = _stage.LastChanged };
+        return new GenerationUpdate(next, text, step, null) { ChangedByPad = changed };
     }
 
     public void Dispose()

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using PadKernel.Models;
 using PadKernel.Text;
 
@@ -93,7 +92,7 @@ public sealed class TokenMapping
         ArgumentNullException.ThrowIfNull(rewardTokenizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(baseVocabularySize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rewardVocabularySize);
-        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        string?[] texts = TokenTexts.Of(baseTokenizer, baseVocabularySize);
         var first = new int[baseVocabularySize];
         var encodings = new int[baseVocabularySize][];
         var ids = new List<int>();
@@ -101,23 +100,7 @@ public sealed class TokenMapping
         {
             first[id] = -1;
             encodings[id] = [];
-            if (id >= baseTokenizer.VocabularySize)
-            {
-                continue;
-            }
-
-            string text;
-            try
-            {
-                // After itself: an ordinary predecessor, so a SentencePiece piece keeps its leading space.
-                text = decoder.GetString(baseTokenizer.GetTokenBytes(id, id));
-            }
-            catch (DecoderFallbackException)
-            {
-                continue; // A byte-fallback fragment of a multi-byte character has no text of its own.
-            }
-
-            if (text.Length == 0)
+            if (texts[id] is not { } text)
             {
                 continue;
             }

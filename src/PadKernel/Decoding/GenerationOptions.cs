@@ -1,3 +1,5 @@
+using PadKernel.Logits;
+
 namespace PadKernel.Decoding;
 
 /// <summary>The ordinary generation controls, shared by plain and PAD decoding.</summary>
@@ -42,6 +44,14 @@ public sealed class GenerationOptions
     /// <summary>Gets or sets a value indicating whether each step's <see cref="Alignment.PadStep"/> trace is recorded.</summary>
     public bool IncludeTrace { get; set; }
 
+    /// <summary>
+    /// Gets or sets the user's links of the logits pipeline (for example <see cref="LogitBias"/> or
+    /// <see cref="MinPFilter"/>), in order. Each request creates its own processors from these factories; they run
+    /// after the repetition penalty and before PAD's candidate set K is taken (or plain top-k, temperature, top-p and
+    /// the selector), so they shape the base distribution that PAD re-ranks. Default none.
+    /// </summary>
+    public IList<ILogitsProcessorFactory> LogitsProcessors { get; set; } = [];
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option that is out of range.</summary>
     public void Validate()
     {
@@ -64,6 +74,12 @@ public sealed class GenerationOptions
         }
 
         ArgumentNullException.ThrowIfNull(StopTokenIds, nameof(StopTokenIds));
+        ArgumentNullException.ThrowIfNull(LogitsProcessors, nameof(LogitsProcessors));
+        if (LogitsProcessors.Contains(null!))
+        {
+            throw new ArgumentException("LogitsProcessors holds a null factory.", nameof(LogitsProcessors));
+        }
+
         foreach (string stop in StopSequences)
         {
             if (string.IsNullOrEmpty(stop))

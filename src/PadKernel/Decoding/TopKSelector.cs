@@ -7,10 +7,10 @@ public static class TopKSelector
 {
     /// <summary>
     /// Writes the ids of the <c>ids.Length</c> largest values of <paramref name="logits"/> into <paramref name="ids"/>,
-    /// largest first; equal values are ordered by lower id first. NaN values are never selected.
+    /// largest first; equal values are ordered by lower id first. NaN and −∞ (a masked token) are never selected.
     /// </summary>
-    /// <returns>The number of ids written: <c>min(ids.Length, number of non-NaN logits)</c>.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs every PAD step: see DecodeSession.ChoosePad.
+    /// <returns>The number of ids written: <c>min(ids.Length, number of logits above −∞)</c>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Runs every PAD step; see docs/benchmarks.md.
     public static int Select(ReadOnlySpan<float> logits, Span<int> ids)
     {
         int k = ids.Length;
@@ -24,8 +24,9 @@ public static class TopKSelector
         for (int i = 0; i < logits.Length; i++)
         {
             float value = logits[i];
-            // A full list only admits strictly larger values: ties keep the lower id already there.
-            if (float.IsNaN(value) || (count == k && value <= threshold))
+            // A full list only admits strictly larger values: ties keep the lower id already there. The first test is
+            // false for NaN and −∞ alike.
+            if (!(value > float.NegativeInfinity) || (count == k && value <= threshold))
             {
                 continue;
             }

@@ -30,6 +30,15 @@ public interface ILanguageModel : IDisposable
     IModelSequence CreateSequence();
 
     /// <summary>
+    /// Creates an empty sequence whose logits the decoder will read as <paramref name="access"/> says. With
+    /// <see cref="LogitsAccess.Gathered"/> (PAD's reward contexts) a runtime may skip the full output projection in
+    /// <see cref="DecodeBatch"/> and compute only the ids asked for in <see cref="IModelSequence.GatherLogits"/>;
+    /// <see cref="IModelSequence.Logits"/> must still work (computed on demand). The default ignores the hint.
+    /// </summary>
+    /// <param name="access">How the logits will be read.</param>
+    IModelSequence CreateSequence(LogitsAccess access) => CreateSequence();
+
+    /// <summary>
     /// Advances several sequences of this model by one token each in one forward call.
     /// After it returns, each sequence's <see cref="IModelSequence.Logits"/> holds the next-token logits.
     /// </summary>

@@ -43,9 +43,21 @@ public sealed class InvalidLogitsTests
     public void PadStopsWhenTheBaseLogitsAreBad(float poison, float temperature)
     {
         using var model = new ScriptedModel(1) { PoisonAfter = PromptLength + 2, PoisonValue = poison };
-        var error = Assert.Throws<InvalidLogitsException>(() =>
-            PadDecoder.Generate(PadPrompts.CreateRawRequest(model, "Once", [new Preference("A dog.", 1f)], Options(temperature))));
+
+        // The reward context is longer than the base one: it reads a clean model, so only the base logits go bad.
+        using var reward = new ScriptedModel(2);
+        int[] context = [1, .. "Once"u8.ToArray().Select(b => b + 3)];
+        var request = new DecodeRequest
+        {
+            Model = model,
+            Context = context,
+            Rewards = [new RewardContext(reward, [1, .. "A dog.\n\nOnce"u8.ToArray().Select(b => b + 3)], 1f, "A dog.")],
+            Options = Options(temperature),
+        };
+
+        var error = Assert.Throws<InvalidLogitsException>(() => PadDecoder.Generate(request));
         Assert.Equal(2, error.Step);
+        Assert.Equal(model.Info.ModelId, error.ModelId);
     }
 
     [Fact]

@@ -31,20 +31,15 @@ public sealed class PadDecoderTests
 
         // Recompute each step from fresh sequences fed the same tokens: the trace must match the rule in DEVELOPERS.md.
         GenerationResult result = PadDecoder.Generate(request);
-        using IModelSequence baseSequence = model.CreateSequence();
-        using IModelSequence dog = model.CreateSequence();
-        using IModelSequence sad = model.CreateSequence();
-        baseSequence.Append(request.Context.ToArray());
-        dog.Append(request.Rewards[0].Context.ToArray());
-        sad.Append(request.Rewards[1].Context.ToArray());
+        using var rows = new ReferenceRows(request);
 
         Assert.Equal(result.TokenIds.Count, result.Trace.Count);
         for (int step = 0; step < result.TokenIds.Count; step++)
         {
-            float[] lb = baseSequence.Logits.ToArray();
-            int[] k = Enumerable.Range(0, lb.Length).OrderByDescending(i => lb[i]).ThenBy(i => i).Take(10).ToArray();
-            double[] rDog = Reward(dog.Logits.ToArray(), lb, k);
-            double[] rSad = Reward(sad.Logits.ToArray(), lb, k);
+            float[] lb = rows.Base;
+            int[] k = PadMath.TopK(lb, 10);
+            double[] rDog = PadMath.Reward(rows.Reward(0), lb, k);
+            double[] rSad = PadMath.Reward(rows.Reward(1), lb, k);
             double[] scores = k.Select((id, j) => lb[id] + (2.0 * rDog[j]) + (0.5 * rSad[j])).ToArray();
             int expected = k[Array.IndexOf(scores, scores.Max())];
 
@@ -60,9 +55,7 @@ public sealed class PadDecoderTests
                 Assert.Equal(scores[j], traced.Candidates[j].Score, 1e-3);
             }
 
-            baseSequence.Append([expected]);
-            dog.Append([expected]);
-            sad.Append([expected]);
+            rows.Append(expected);
         }
 
         Assert.Contains(result.Trace, s => s.Changed);
@@ -163,20 +156,6 @@ public sealed class PadDecoderTests
 
         Assert.Equal(FinishReason.Stop, stopped.FinishReason);
         Assert.Equal(free.Text[..free.Text.IndexOf(stop, StringComparison.Ordinal)], stopped.Text);
-    }
-
-    private static double[] Reward(float[] rewardLogits, float[] baseLogits, int[] k)
-    {
-        double[] lr = LogSoftmax(k.Select(id => (double)rewardLogits[id]).ToArray());
-        double[] lb = LogSoftmax(k.Select(id => (double)baseLogits[id]).ToArray());
-        return lr.Select((v, j) => v - lb[j]).ToArray();
-    }
-
-    private static double[] LogSoftmax(double[] x)
-    {
-        double max = x.Max();
-        double lse = max + Math.Log(x.Sum(v => Math.Exp(v - max)));
-        return x.Select(v => v - lse).ToArray();
     }
 
     private static GenerationOptions Options(float temperature = 0f, int? seed = 1, int maxTokens = 20, bool includeTrace = false, string? stop = null) => new()

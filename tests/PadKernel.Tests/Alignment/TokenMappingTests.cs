@@ -64,8 +64,8 @@ public sealed class TokenMappingTests
             float[] lb = baseSequence.Logits.ToArray();
             int[] k = Enumerable.Range(0, lb.Length).OrderByDescending(i => lb[i]).ThenBy(i => i).Take(20).ToArray();
             int[] mapped = k.Where(id => mapping.MapCandidate(id) >= 0).ToArray();
-            double[] lr = LogSoftmax(mapped.Select(id => (double)reward.Logits[mapping.MapCandidate(id)]).ToArray());
-            double[] lbMapped = LogSoftmax(mapped.Select(id => (double)lb[id]).ToArray());
+            double[] lr = PadMath.LogSoftmax(mapped.Select(id => (double)reward.Logits[mapping.MapCandidate(id)]).ToArray());
+            double[] lbMapped = PadMath.LogSoftmax(mapped.Select(id => (double)lb[id]).ToArray());
             double[] expectedReward = k.Select(id => Array.IndexOf(mapped, id) is int j and >= 0 ? lr[j] - lbMapped[j] : 0).ToArray();
             sawUnmapped |= mapped.Length < k.Length;
 
@@ -104,12 +104,5 @@ public sealed class TokenMappingTests
 
         var error = Assert.Throws<VocabularyMismatchException>(() => PadDecoder.Decode(request));
         Assert.Contains("scripted-2", error.Message, StringComparison.Ordinal);
-    }
-
-    private static double[] LogSoftmax(double[] values)
-    {
-        double max = values.Max();
-        double log = max + Math.Log(values.Sum(v => Math.Exp(v - max)));
-        return values.Select(v => v - log).ToArray();
     }
 }

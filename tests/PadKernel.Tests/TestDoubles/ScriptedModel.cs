@@ -33,7 +33,20 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
 
     public float PoisonValue { get; init; } = float.NaN;
 
-    public IModelSequence CreateSequence() => new Sequence(this);
+    /// <summary>Gets the number of sequences created with <see cref="LogitsAccess.Gathered"/>.</summary>
+    public int GatheredSequences { get; private set; }
+
+    /// <summary>Gets the number of logits read through <see cref="IModelSequence.GatherLogits"/>.</summary>
+    public int GatheredLogits { get; private set; }
+
+    public IModelSequence CreateSequence() => new Sequence(this, gathered: false);
+
+    /// <summary>A <see cref="LogitsAccess.Gathered"/> sequence refuses <see cref="IModelSequence.Logits"/>, as a sparse runtime may.</summary>
+    public IModelSequence CreateSequence(LogitsAccess access)
+    {
+        GatheredSequences += access == LogitsAccess.Gathered ? 1 : 0;
+        return new Sequence(this, access == LogitsAccess.Gathered);
+    }
 
     public void DecodeBatch(ReadOnlySpan<IModelSequence> sequences, ReadOnlySpan<int> tokens)
     {
@@ -49,9 +62,9 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
     {
     }
 
-    private sealed class Sequence(ScriptedModel model) : IModelSequence
+    private sealed class Sequence(ScriptedModel model, bool gathered) : IModelSequence
     {
-        private readonly List<int> _tokens = [];
+        private readonly List<int> _tokens = new(model.Info.ContextLength);
         private readonly float[] _logits = new float[model.Info.VocabularySize];
 
         public ILanguageModel Model => model;
@@ -60,7 +73,23 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
 
         public bool HasLogits { get; private set; }
 
-        public ReadOnlySpan<float> Logits => HasLogits ? _logits : throw new InvalidOperationException("No logits yet.");
+        public ReadOnlySpan<float> Logits => gathered
+            ? throw new InvalidOperationException("This sequence was created for gathered reads only.")
+            : HasLogits ? _logits : throw new InvalidOperationException("No logits yet.");
+
+        public void GatherLogits(ReadOnlySpan<int> ids, Span<float> destination)
+        {
+            if (!HasLogits)
+            {
+                throw new InvalidOperationException("No logits yet.");
+            }
+
+            model.GatheredLogits += ids.Length;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                destination[i] = _logits[ids[i]];
+            }
+        }
 
         public bool Disposed { get; private set; }
 
@@ -72,17 +101,22 @@ internal sealed class ScriptedModel(int seed, int vocabularySize = 259, int cont
             }
 
             _tokens.AddRange(tokens);
-            var hash = new HashCode();
-            hash.Add(model.Seed);
-            foreach (int t in _tokens)
+
+            // FNV-1a, not HashCode (randomized per process), then xorshift: the same context gives the same logits in
+            // every run, and a step allocates nothing (decoder allocation tests run on this model).
+            uint state = (2166136261 ^ (uint)model.Seed) * 16777619;
+            foreach (int token in _tokens)
             {
-                hash.Add(t);
+                state = (state ^ (uint)token) * 16777619;
             }
 
-            var random = new Random(hash.ToHashCode() & 0x7fffffff);
+            state |= 1;
             for (int i = 0; i < _logits.Length; i++)
             {
-                _logits[i] = (float)(random.NextDouble() * 8 - 4);
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                _logits[i] = (state / (float)uint.MaxValue * 8) - 4;
             }
 
             _logits[0] = _logits[1] = _logits[2] = -10f;
