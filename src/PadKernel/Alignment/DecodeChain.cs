@@ -43,7 +43,7 @@ internal static class DecodeChain
         PadTraceRecorder? trace = null;
         if (pad)
         {
-            reward = new PadRewardLink(k, step.Rewards.Count, penalty);
+            reward = new PadRewardLink(k, step.Rewards.Count, penalty, step.ModelId);
             links.Add(new TopKFilter(k));
             links.Add(reward);
             trace = options.IncludeTrace ? new PadTraceRecorder(k, reward) : null;

@@ -45,12 +45,22 @@ internal sealed class DecodeSession : IDisposable
                 // PAD reads a reward row only on its K candidates: a runtime may compute just those logits.
                 _rewards[i] = Track(active[i].Model.CreateSequence(LogitsAccess.Gathered));
                 _mappings[i] = MappingFor(request.Model, active[i].Model);
-                rows[i] = new RewardRow(_rewards[i], active[i], _mappings[i]);
                 _rewardContexts[i] = active[i].Context;
                 if (_mappings[i] is null)
                 {
                     contexts.Add((_rewards[i], active[i].Context));
                 }
+
+                // A reward's own reference row reads the base model, batched with the base row; one equal to the base
+                // context is the base row itself.
+                IModelSequence? reference = null;
+                if (active[i].ReferenceContext is { } referenceContext && !referenceContext.SequenceEqual(request.Context))
+                {
+                    reference = Track(request.Model.CreateSequence(LogitsAccess.Gathered));
+                    contexts.Add((reference, referenceContext));
+                }
+
+                rows[i] = new RewardRow(_rewards[i], active[i], _mappings[i], reference);
             }
 
             // One batch per distinct model: self-contrast puts base and reward contexts in the same forward call.
@@ -104,6 +114,10 @@ internal sealed class DecodeSession : IDisposable
             }
 
             ValidateContext(reward.Context, rewardInfo, $"reward context '{reward.Label}'");
+            if (reward.ReferenceContext is { } reference)
+            {
+                ValidateContext(reference, info, $"reference context of reward '{reward.Label}'");
+            }
         }
     }
 

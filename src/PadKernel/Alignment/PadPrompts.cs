@@ -23,20 +23,22 @@ public static class PadPrompts
     /// <param name="options">Generation options.</param>
     /// <param name="mode">Where the reward comes from.</param>
     /// <param name="rewardModel">The personalized reward model; required for <see cref="RewardMode.RewardModel"/>.</param>
+    /// <param name="reference">Reward-model mode with several preferences: what each reward is measured against (<see cref="RewardReference"/>).</param>
     public static DecodeRequest CreateRawRequest(
         ILanguageModel model,
         string prompt,
         IReadOnlyList<Preference> preferences,
         GenerationOptions? options = null,
         RewardMode mode = RewardMode.SelfContrast,
-        ILanguageModel? rewardModel = null)
+        ILanguageModel? rewardModel = null,
+        RewardReference reference = RewardReference.Joined)
     {
         ArgumentNullException.ThrowIfNull(prompt);
 
         // The raw chat template renders a lone user message as the prompt itself and puts the self-contrast preference
         // before it as preference + "\n\n" + prompt, so one code path builds raw and chat contexts alike.
         return ChatRequestFactory.Create(
-            model, ChatTemplate.Raw, [new PromptMessage(PromptRole.User, prompt)], preferences, options ?? new GenerationOptions(), mode, rewardModel, ChatTemplate.Raw);
+            model, ChatTemplate.Raw, [new PromptMessage(PromptRole.User, prompt)], preferences, options ?? new GenerationOptions(), mode, rewardModel, ChatTemplate.Raw, reference);
     }
 
     /// <summary>Encodes text as a whole sequence: BOS (when the model has one) followed by the plain-text ids.</summary>

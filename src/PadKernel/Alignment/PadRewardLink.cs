@@ -6,9 +6,10 @@ namespace PadKernel.Alignment;
 
 /// <summary>
 /// PAD's link of the logits pipeline. It runs after the top-k link has left the candidate set K (the base scores'
-/// top-k, highest first) and rescores it: r_i = logsoftmax_K(l_r,i) − logsoftmax_K(l_b); s = score + Σ w_i r_i.
-/// The log-softmaxes are computed in double; l_b is the base row on K (after the repetition penalty, as the reward
-/// rows), so the user's links shape K and the score but not the reward. Reward rows are read only on K
+/// top-k, highest first) and rescores it: r_i = logsoftmax_K(l_r,i) − logsoftmax_K(l_ref,i); s = score + Σ w_i r_i.
+/// The log-softmaxes are computed in double; the reference l_ref,i is the base row on K, or the reward's own reference
+/// row on the base model (<see cref="RewardReference.PerPreference"/>), after the repetition penalty as the reward rows,
+/// so the user's links shape K and the score but not the reward. Reward and reference rows are read only on K
 /// (<see cref="RewardRow.Gather"/>).
 /// </summary>
 /// <remarks>
@@ -23,9 +24,11 @@ internal sealed class PadRewardLink : ILogitsProcessor
     private readonly int[] _ids;
     private readonly int[] _gatherIds;
     private readonly float[] _gathered;
+    private readonly float[] _referenceRow;
+    private readonly string _modelId;
     private readonly double[] _baseLogSoftmax;
     private readonly double[] _rewardLogSoftmax;
-    private readonly double[] _mappedBaseLogSoftmax;
+    private readonly double[] _referenceLogSoftmax;
     private readonly double[] _totals;
     private readonly float[] _baseScores;
     private readonly float[] _scores;
@@ -35,16 +38,19 @@ internal sealed class PadRewardLink : ILogitsProcessor
     /// <param name="k">PAD's candidate count (the most the top-k link leaves).</param>
     /// <param name="rewardCount">The number of reward rows.</param>
     /// <param name="penalty">The repetition penalty the base row got, applied alike to the rows read here; null when off.</param>
-    public PadRewardLink(int k, int rewardCount, RepetitionPenalty? penalty)
+    /// <param name="modelId">The base model, named when a reference row's logits are invalid.</param>
+    public PadRewardLink(int k, int rewardCount, RepetitionPenalty? penalty, string modelId)
     {
         _penalty = penalty;
         _rewardCount = rewardCount;
         _ids = new int[k];
         _gatherIds = new int[k];
         _gathered = new float[k];
+        _referenceRow = new float[k];
+        _modelId = modelId;
         _baseLogSoftmax = new double[k];
         _rewardLogSoftmax = new double[k];
-        _mappedBaseLogSoftmax = new double[k];
+        _referenceLogSoftmax = new double[k];
         _totals = new double[k];
         _baseScores = new float[k];
         _scores = new float[k];
@@ -129,18 +135,31 @@ internal sealed class PadRewardLink : ILogitsProcessor
         }
 
         LogSoftmax(rewardLs);
-        return baseLs;
+        if (!row.HasReference)
+        {
+            return baseLs;
+        }
+
+        Span<double> referenceLs = _referenceLogSoftmax.AsSpan(0, ids.Length);
+        row.GatherReference(ids, _referenceRow);
+        for (int j = 0; j < ids.Length; j++)
+        {
+            referenceLs[j] = ReferenceLogit(row, _referenceRow[j], ids[j], index);
+        }
+
+        LogSoftmax(referenceLs);
+        return referenceLs;
     }
 
     /// <summary>
     /// Fills <paramref name="rewardLs"/> with the reward model's log-softmax over the mapped candidates (NaN for unmapped
-    /// ones, whose reward is 0) and returns the base log-softmax over the same subset, so r stays a difference of two
-    /// distributions over one candidate set. With every candidate mapped it is the plain rule.
+    /// ones, whose reward is 0) and returns the reference's log-softmax over the same subset, so r stays a difference of
+    /// two distributions over one candidate set. With every candidate mapped it is the plain rule.
     /// </summary>
     private ReadOnlySpan<double> GatherMapped(RewardRow row, TokenMapping mapping, ReadOnlySpan<int> ids, ReadOnlySpan<float> baseRow, Span<double> rewardLs, int index)
     {
         int k = ids.Length, mapped = 0;
-        Span<double> subsetLs = _mappedBaseLogSoftmax.AsSpan(0, k);
+        Span<double> subsetLs = _referenceLogSoftmax.AsSpan(0, k);
         for (int j = 0; j < k; j++)
         {
             int rewardId = mapping.MapCandidate(ids[j]);
@@ -151,6 +170,11 @@ internal sealed class PadRewardLink : ILogitsProcessor
         }
 
         row.Gather(_gatherIds.AsSpan(0, mapped), _gathered);
+        if (row.HasReference)
+        {
+            row.GatherReference(ids, _referenceRow);
+        }
+
         mapped = 0;
         for (int j = 0; j < k; j++)
         {
@@ -163,7 +187,7 @@ internal sealed class PadRewardLink : ILogitsProcessor
             }
 
             rewardLs[j] = RewardLogit(row, _gathered[mapped++], rewardId, ids[j], index);
-            subsetLs[j] = Penalize(ids[j], baseRow[ids[j]]);
+            subsetLs[j] = row.HasReference ? ReferenceLogit(row, _referenceRow[j], ids[j], index) : Penalize(ids[j], baseRow[ids[j]]);
         }
 
         if (mapped > 0)
@@ -180,6 +204,17 @@ internal sealed class PadRewardLink : ILogitsProcessor
         if (float.IsNaN(value) || float.IsPositiveInfinity(value))
         {
             throw new InvalidLogitsException(row.ModelId, index, $"{value} at token id {rewardId} (a reward context)");
+        }
+
+        return Penalize(baseId, value);
+    }
+
+    // A reference row reads the base model: checked and penalized as the base row is.
+    private double ReferenceLogit(RewardRow row, float value, int baseId, int index)
+    {
+        if (float.IsNaN(value) || float.IsPositiveInfinity(value))
+        {
+            throw new InvalidLogitsException(_modelId, index, $"{value} at token id {baseId} (the reference context of reward '{row.Label}')");
         }
 
         return Penalize(baseId, value);

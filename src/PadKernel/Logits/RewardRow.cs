@@ -10,10 +10,12 @@ namespace PadKernel.Logits;
 public sealed class RewardRow
 {
     private readonly IModelSequence _sequence;
+    private readonly IModelSequence? _reference;
 
-    internal RewardRow(IModelSequence sequence, RewardContext term, TokenMapping? mapping)
+    internal RewardRow(IModelSequence sequence, RewardContext term, TokenMapping? mapping, IModelSequence? reference)
     {
         _sequence = sequence;
+        _reference = reference;
         ModelId = sequence.Model.Info.ModelId;
         Label = term.Label;
         Weight = term.Weight;
@@ -32,6 +34,17 @@ public sealed class RewardRow
     /// <summary>Gets the map from base ids to the reward model's ids when its tokenizer differs; null when both share one vocabulary.</summary>
     public TokenMapping? Mapping { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether this reward has its own reference row on the base model
+    /// (<see cref="RewardContext.ReferenceContext"/>); otherwise the base row is its reference.
+    /// </summary>
+    public bool HasReference => _reference is not null;
+
     /// <summary>Copies the reward context's next-token logits of <paramref name="ids"/> (the reward model's ids) into <paramref name="destination"/>.</summary>
     public void Gather(ReadOnlySpan<int> ids, Span<float> destination) => _sequence.GatherLogits(ids, destination);
+
+    /// <summary>Copies the reference row's next-token logits of <paramref name="ids"/> (base ids) into <paramref name="destination"/>.</summary>
+    /// <exception cref="InvalidOperationException">The reward has no reference row of its own (<see cref="HasReference"/> is false).</exception>
+    public void GatherReference(ReadOnlySpan<int> ids, Span<float> destination) =>
+        (_reference ?? throw new InvalidOperationException("This reward is measured against the base row; it has no reference row.")).GatherLogits(ids, destination);
 }

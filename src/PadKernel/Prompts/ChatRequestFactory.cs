@@ -13,7 +13,9 @@ namespace PadKernel.Prompts;
 /// conversation with the preference as a system-style instruction placed before any existing system text
 /// (<c>preference + "\n\n" + system</c>). Reward-model mode: the last user message is replaced by the paper's
 /// guideline text (<see cref="PadPrompts.GuidelineText"/>) in both contexts — all preferences in the base context, one
-/// per reward context — and the reward contexts are rendered with the reward model's template. A raw (non-chat)
+/// per reward context — and the reward contexts are rendered with the reward model's template. With
+/// <see cref="RewardReference.PerPreference"/> each reward also gets a reference context: the base model's context
+/// built the same way with its preference alone. A raw (non-chat)
 /// template instead puts the preferences before the prompt as prompting does (<c>preferences + "\n\n" + prompt</c>):
 /// a completion model cannot follow the guideline's instructions, and the project's story PersRM is trained on this
 /// format (tools/persrm).
@@ -29,6 +31,11 @@ public static class ChatRequestFactory
     /// <param name="mode">Where the reward comes from.</param>
     /// <param name="rewardModel">The personalized reward model; required for <see cref="RewardMode.RewardModel"/>.</param>
     /// <param name="rewardTemplate">The reward model's chat template; chosen with <see cref="ChatTemplate.ForModel"/> when null.</param>
+    /// <param name="reference">
+    /// Reward-model mode: what each reward is measured against — the base context with every preference joined (the
+    /// default), or the base model reading that preference alone (one extra batched row per preference when there are
+    /// several). Self-contrast ignores it: its reference is the base context without preferences.
+    /// </param>
     /// <exception cref="ArgumentException">No user message, an invalid preference, or reward-model mode without a reward model.</exception>
     /// <exception cref="PadKernelException">The template needs a control token the tokenizer does not have.</exception>
     public static DecodeRequest Create(
@@ -39,7 +46,8 @@ public static class ChatRequestFactory
         GenerationOptions options,
         RewardMode mode = RewardMode.SelfContrast,
         ILanguageModel? rewardModel = null,
-        ChatTemplate? rewardTemplate = null)
+        ChatTemplate? rewardTemplate = null,
+        RewardReference reference = RewardReference.Joined)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(template);
@@ -74,7 +82,10 @@ public static class ChatRequestFactory
         {
             Model = model,
             Context = Encode(model, template, baseMessages),
-            Rewards = preferences.Select(p => new RewardContext(rewardModel, Encode(rewardModel, rewardTemplate, WithPreferences(rewardTemplate, messages, [p.Text])), p.Weight, p.Text)).ToArray(),
+            Rewards = preferences.Select(p => new RewardContext(rewardModel, Encode(rewardModel, rewardTemplate, WithPreferences(rewardTemplate, messages, [p.Text])), p.Weight, p.Text)
+            {
+                ReferenceContext = reference == RewardReference.PerPreference ? Encode(model, template, WithPreferences(template, messages, [p.Text])) : null,
+            }).ToArray(),
             Options = options,
         };
     }

@@ -23,32 +23,8 @@ public sealed class UserProcessorTests
 
         GenerationResult result = PadDecoder.Generate(request);
 
-        // Recompute every step from fresh sequences fed the same tokens: K and the score's l_b term come from the biased
-        // base scores, the rewards from the unbiased rows.
-        using var rows = new ReferenceRows(request);
-        for (int step = 0; step < result.TokenIds.Count; step++)
-        {
-            float[] lb = rows.Base;
-            float[] biased = lb.Select((v, id) => v + bias.GetValueOrDefault(id)).ToArray();
-            int[] k = PadMath.TopK(biased, 10);
-            double[] rDog = PadMath.Reward(rows.Reward(0), lb, k);
-            double[] rSad = PadMath.Reward(rows.Reward(1), lb, k);
-            double[] scores = k.Select((id, j) => biased[id] + (2.0 * rDog[j]) + (0.5 * rSad[j])).ToArray();
-            int expected = k[Array.IndexOf(scores, scores.Max())];
-
-            PadStep traced = result.Trace[step];
-            Assert.Equal(k, traced.Candidates.Select(c => c.TokenId));
-            Assert.Equal(k.Select(id => biased[id]), traced.Candidates.Select(c => c.BaseLogit));
-            Assert.Equal(expected, result.TokenIds[step]);
-            for (int j = 0; j < k.Length; j++)
-            {
-                Assert.Equal(rDog[j], traced.Candidates[j].Rewards[0], 1e-4);
-                Assert.Equal(scores[j], traced.Candidates[j].Score, 1e-3);
-            }
-
-            rows.Append(expected);
-        }
-
+        // K and the score's l_b term come from the biased base scores, the rewards from the unbiased rows.
+        PadRuleCheck.AssertFollowsTheRule(request, result, lb => lb.Select((v, id) => v + bias.GetValueOrDefault(id)).ToArray());
         Assert.DoesNotContain(101, result.TokenIds);
         Assert.NotEqual(PadDecoder.Generate(unbiased).TokenIds, result.TokenIds);
     }
